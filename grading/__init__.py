@@ -1,0 +1,2 @@
+"""The grader of embedding-katas: find the code, run the hidden suite in isolation,
+collect results, report. `grader.py` at the top of the project is its command line."""

@@ -1,0 +1,49 @@
+"""Demos: katas at work on real data, with the learner's own functions.
+
+A demo is demos/<kata>.py defining `run(load, plot=False) -> int`, where `load(name)`
+imports kata `name` from the folder being graded (katas/ or solutions/). Demos run the
+learner's code in this process: they are for looking, not for grading.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+from .catalogue import ROOT
+
+DEMOS = ROOT / "demos"
+
+
+def available() -> list:
+    return sorted(p.stem for p in DEMOS.glob("*.py") if not p.name.startswith("_"))
+
+
+def _import(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(name: str, source, plot: bool = False) -> int:
+    if name not in available():
+        print(f"{name} has no demo. Katas with a demo: {', '.join(available()) or 'none yet'}.", file=sys.stderr)
+        return 2
+
+    def load(kata: str):
+        path = source.files.get(kata)
+        if path is None:
+            raise SystemExit(f"The demo needs {kata}.py, and {source.label} has none.")
+        try:
+            return _import(path, f"_demo_kata_{kata}")
+        except Exception as exc:
+            raise SystemExit(f"The demo could not import {path}: {type(exc).__name__}: {exc}")
+
+    try:
+        return _import(DEMOS / f"{name}.py", f"_demo_{name}").run(load, plot=plot) or 0
+    except NotImplementedError:
+        print(f"\nThe {name} demo runs your own functions, and one of them is not written yet.\n"
+              f"Finish the kata (python grader.py {name}), or watch the reference: "
+              f"python grader.py --demo {name} --solutions", file=sys.stderr)
+        return 1

@@ -1,0 +1,136 @@
+"""Turn a Grade into what people read: the table, the details, Gradescope's results.json."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .catalogue import ROOT
+from .results import Check, Grade, KataResult
+
+
+def _fancy() -> bool:
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower()
+    return "utf" in encoding
+
+
+def _color(text: str, code: str) -> str:
+    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+        return text
+    return f"\033[{code}m{text}\033[0m"
+
+
+STATUS_COLOR = {"done": "32", "in progress": "33", "not started": "2", "does not import": "31", "missing": "31"}
+
+
+def _points(x: float) -> str:
+    return f"{x:g}" if x == int(x) else f"{x:.2f}".rstrip("0")
+
+
+def _rel(path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def table(grade: Grade) -> str:
+    width = max([len(k.kata.name) for k in grade.katas] + [4])
+    lines = [f"Grading {grade.source.label}", "",
+             f" #  {'kata':<{width}}  {'status':<15}  points"]
+    for k in grade.katas:
+        status = _color(f"{k.status:<15}", STATUS_COLOR[k.status])
+        lines.append(f"{k.kata.number:>2}  {k.kata.name:<{width}}  {status}  "
+                     f"{_points(k.score):>5}/{_points(k.max_score)}")
+    lines.append(f"{'':>2}  {'total':<{width}}  {'':<15}  {_points(grade.score):>5}/{_points(grade.max_score)}")
+    return "\n".join(lines)
+
+
+def _first_line(k: KataResult) -> list:
+    check = k.first_failure()
+    if k.status == "not started":
+        return [f"  not started: read {_rel(k.kata.lesson)}, then fill in {_rel(k.file)}."]
+    if k.status == "missing":
+        return [f"  missing: there is no {k.kata.name}.py here."]
+    if check is None:
+        return []
+    return ["  " + check.message]
+
+
+def summary(grade: Grade) -> str:
+    """The table, then the first thing to fix in each unfinished kata, then what to run next."""
+    lines = [table(grade)]
+    unfinished = [k for k in grade.katas if k.status != "done"]
+    for k in unfinished:
+        lines += ["", f"{k.kata.number}. {k.kata.name}: {k.status}"] + _first_line(k)
+    if unfinished:
+        nxt = unfinished[0].kata.name
+        lines += ["", f"Next: python grader.py {nxt}   (every failing check, with your output)",
+                  f"      python grader.py --hint {nxt}"]
+    else:
+        lines += ["", "Every check passes. Well done."]
+    return "\n".join(lines)
+
+
+def _check_block(c: Check) -> list:
+    mark = "✗" if _fancy() else "x"
+    lines = [f"{mark} {c.title}  ({_points(round(c.score, 2))}/{_points(round(c.max_score, 2))})",
+             f"    {c.message}"]
+    for frame in c.where[-3:]:
+        lines.append(f"    at line {frame['line']}, in {frame['function']}: {frame['code']}")
+    if c.output.strip():
+        text = c.output.rstrip("\n").splitlines()
+        shown = text[:15] + ([f"[... {len(text) - 15} more lines]"] if len(text) > 15 else [])
+        lines.append("    your output:")
+        lines += [f"    | {line}" for line in shown]
+    return lines
+
+
+def detail(grade: Grade) -> str:
+    """Every failing check of the katas graded in detail, after the table."""
+    lines = [table(grade)]
+    for k in grade.katas:
+        if k.kata.name not in grade.detailed:
+            continue
+        passed = sum(c.passed for c in k.checks)
+        lines += ["", f"{k.kata.number}. {k.kata.name} ({_rel(k.file) if k.file else 'missing'}): "
+                      f"{k.status}, {passed} of {len(k.checks)} checks pass"]
+        if k.status == "not started":
+            lines.append(f"  Read {_rel(k.kata.lesson)}, then replace each `raise NotImplementedError` "
+                         f"in {_rel(k.file)}.")
+        if k.status == "does not import":
+            lines += ["  " + k.first_failure().message] + [f"    at line {f['line']}: {f['code']}"
+                                                            for f in k.first_failure().where[-1:]]
+            continue
+        shown_not_started = set()
+        for c in k.failures:
+            if c.kind == "not_started":  # one line per unstarted function, not one per check
+                if c.message in shown_not_started:
+                    continue
+                shown_not_started.add(c.message)
+                lines.append(f"- {c.message}")
+                continue
+            lines += _check_block(c)
+        if k.failures:
+            lines.append(f"  Stuck? python grader.py --hint {k.kata.name}")
+    return "\n".join(lines)
+
+
+def gradescope(grade: Grade) -> dict:
+    """Gradescope's results.json: one test per hidden check, tagged with its kata."""
+    tests = []
+    for k in grade.katas:
+        for c in k.checks:
+            output = c.message
+            if c.where:
+                output += "".join(f"\n  at line {f['line']}, in {f['function']}: {f['code']}" for f in c.where[-3:])
+            tests.append({
+                "name": f"{k.kata.number}. {k.kata.name}: {c.title}",
+                "score": round(c.score, 4),
+                "max_score": round(c.max_score, 4),
+                "status": "passed" if c.passed else "failed",
+                "output": output or "passed",
+                "tags": [k.kata.name],
+            })
+    return {"score": grade.score, "max_score": grade.max_score, "tests": tests,
+            "execution_time": round(grade.seconds, 3)}

@@ -1,0 +1,269 @@
+"""The judge's side of the sandbox: a kata as the hidden suite sees it.
+
+`Kata(name, file)` stands for a kata file. `kata.one_hot(ids, 3)` sends the call to a
+worker process (worker.py) that imported the file, waits at most the call's time limit,
+and returns a `Called`: the call as it was made, and the plain data that came back.
+Anything else ends the check with one of the failures in outcomes.py. A worker that
+hangs or dies is killed with everything it started, and a fresh one serves the next call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import show, wire
+from .outcomes import Crashed, ImportFailed, Mismatch, Missing, NotStarted, Raised, TimedOut, Unreadable
+
+WORKER = Path(__file__).with_name("worker.py")
+REPLY_LIMIT = 2 << 30
+
+
+@dataclass
+class Limits:
+    call_seconds: float = 10.0     # one call of a kata function
+    import_seconds: float = 20.0   # importing the kata file (and numpy) in a fresh worker
+    memory_mb: int = 0             # address-space cap of a worker; 0 = no cap
+    output_chars: int = 20_000     # captured print output kept per call
+
+
+@dataclass
+class Called:
+    """One call of a kata function and what it returned."""
+
+    func: str
+    args: tuple
+    kwargs: dict
+    params: list = field(default_factory=list)
+    value: object = None
+    output: str = ""
+    changed: list = field(default_factory=list)
+    seconds: float = 0.0
+    label: str = ""  # names the part of the result a message is about, e.g. "dW_in"
+
+    def __str__(self) -> str:
+        names = list(self.params) + [None] * len(self.args)
+        parts = [show.argument(n, a) for n, a in zip(names, self.args)]
+        parts += [show.argument(k, v) for k, v in self.kwargs.items()]
+        return f"{self.func}({', '.join(parts)})"
+
+    def part(self, index: int, label: str) -> "Called":
+        """Item `index` of a tuple result, named `label` in messages."""
+        value = self.value
+        if not isinstance(value, (tuple, list)) or len(value) <= index:
+            raise Mismatch(f"Called {self} -> returned {show.value(value)}, expected a tuple "
+                           f"with {label} at position {index}: see the docstring for what it returns.")
+        return Called(self.func, self.args, self.kwargs, self.params, value[index], self.output,
+                      self.changed, self.seconds, label)
+
+
+def _where(error: dict) -> str:
+    if not error.get("where"):
+        return ""
+    last = error["where"][-1]
+    return f" (line {last['line']}: {last['code']})" if last.get("code") else f" (line {last['line']})"
+
+
+class Worker:
+    """One worker process serving one kata file."""
+
+    def __init__(self, name: str, file: Path, limits: Limits, callables: Path | None, cwd: Path | None):
+        cmd = [sys.executable, "-X", "utf8", str(WORKER), "--file", str(file), "--name", name,
+               "--memory-mb", str(limits.memory_mb), "--output-cap", str(limits.output_chars)]
+        if callables:
+            cmd += ["--callables", str(callables)]
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
+        env.pop("PYTHONSTARTUP", None)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, cwd=str(cwd or file.parent),
+                                     env=env, start_new_session=True)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            wire.widen(pipe.fileno())
+        self.limits = limits
+        self.hello = None
+
+    def wait_hello(self) -> dict:
+        if self.hello is None:
+            deadline = time.monotonic() + self.limits.import_seconds
+            self.hello = wire.read_frame(self.proc.stdout.fileno(), deadline, limit=REPLY_LIMIT)
+        return self.hello
+
+    def call(self, request: dict, seconds: float) -> dict:
+        try:
+            wire.write_frame(self.proc.stdin.fileno(), request)
+        except (BrokenPipeError, OSError) as exc:
+            raise wire.Closed() from exc
+        return wire.read_frame(self.proc.stdout.fileno(), time.monotonic() + seconds, limit=REPLY_LIMIT)
+
+    def exit_status(self) -> str:
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        if code < 0:
+            try:
+                sig = signal.Signals(-code).name
+            except ValueError:
+                sig = f"signal {-code}"
+            return f"was killed by {sig}" + (" (out of memory?)" if -code == signal.SIGKILL else "")
+        return f"exited with status {code}"
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
+
+
+class Kata:
+    """A kata file as the hidden suite sees it: `kata.some_function(...)` -> Called."""
+
+    def __init__(self, name: str, file, limits: Limits | None = None,
+                 callables: Path | None = None, cwd: Path | None = None):
+        self._name = name
+        self._file = Path(file).resolve() if file else None
+        self._limits = limits or Limits()
+        self._callables = callables
+        self._cwd = cwd
+        self._worker: Worker | None = None
+        self._broken: Exception | None = None  # the import failure, once seen
+        self._outputs: list[str] = []
+        self.last: Called | None = None
+        if self._file is not None and self._file.exists():
+            self._worker = self._spawn()
+
+    # -- life cycle -------------------------------------------------------------
+
+    def _spawn(self) -> Worker:
+        return Worker(self._name, self._file, self._limits, self._callables, self._cwd)
+
+    def _ready(self) -> Worker:
+        if self._file is None or not self._file.exists():
+            raise Missing(f"There is no {self._name}.py to grade: the kata file is missing.")
+        if self._broken is not None:
+            raise self._broken
+        if self._worker is None:
+            self._worker = self._spawn()
+        worker = self._worker
+        try:
+            hello = worker.wait_hello()
+        except wire.Late:
+            self._drop()
+            self._broken = ImportFailed(
+                f"Importing {self._file.name} did not finish in {self._limits.import_seconds:g} s: "
+                "keep module-level code to definitions (no training runs or input() at import).")
+            raise self._broken
+        except (wire.Closed, wire.Unsendable):
+            status = worker.exit_status()
+            self._drop()
+            self._broken = ImportFailed(f"Importing {self._file.name} stopped the process (it {status}): "
+                                        "module-level code must not exit or crash.")
+            raise self._broken
+        if not hello["ok"]:
+            self._outputs.append(hello.get("output", ""))
+            error = hello["error"]
+            self._broken = ImportFailed(
+                f"{self._file.name} does not import: {error['type']}: {error['message']}{_where(error)}. "
+                "Fix this first; no check of this kata can run until the file imports.",
+                where=error["where"], output=hello.get("output", ""))
+            raise self._broken
+        return worker
+
+    def _drop(self) -> None:
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+
+    def close(self) -> None:
+        self._drop()
+
+    def take_output(self) -> str:
+        """The print output of the calls since the last take, for the report."""
+        text = "".join(o if o.endswith("\n") or not o else o + "\n" for o in self._outputs)
+        self._outputs.clear()
+        return text
+
+    # -- calls ------------------------------------------------------------------
+
+    def __getattr__(self, func: str):
+        if func.startswith("_"):
+            raise AttributeError(func)
+        return lambda *args, **kwargs: self._call(func, args, kwargs)
+
+    def limit(self, seconds: float, why: str) -> "_Limited":
+        """The same kata with a different time limit per call, and what a timeout means."""
+        return _Limited(self, seconds, why)
+
+    def _call(self, func, args, kwargs, seconds=None, why=None) -> Called:
+        worker = self._ready()
+        params = worker.hello["functions"].get(func, [])
+        called = Called(func, args, kwargs, params)
+        self.last = called
+        seconds = seconds or self._limits.call_seconds
+        try:
+            reply = worker.call({"func": func, "args": list(args), "kwargs": dict(kwargs)}, seconds)
+        except wire.Late:
+            self._drop()
+            raise TimedOut(f"Called {called} -> still running after {seconds:g} s: "
+                           + (why or "an endless loop, or far too slow") + ".")
+        except (wire.Closed, wire.Unsendable):
+            status = worker.exit_status()
+            self._drop()
+            raise Crashed(f"Called {called} -> the process running your code {status}: "
+                          "a kata function must return, not exit or crash.")
+        except BaseException:  # the suite's own time limit, or an interrupt: the worker's state is unknown
+            self._drop()
+            raise
+        called.output, called.changed, called.seconds = reply["output"], reply["changed"], reply["seconds"]
+        self._outputs.append(reply["output"])
+        if reply["ok"]:
+            called.value = reply["value"]
+            return called
+        error = reply["error"]
+        if error["type"] == "NotImplementedError":
+            raise NotStarted(f"{func}() is not started yet: it still raises NotImplementedError.",
+                             error["where"], reply["output"])
+        if error["type"] == "Unreadable":
+            raise Unreadable(f"Called {called} -> {error['message']}.")
+        if error["type"] == "MissingFunction":
+            raise Mismatch(f"Called {called} -> {error['message']}: keep the function names of the stub.")
+        raise Raised(f"Called {called} -> raised {error['type']}: {error['message']}{_where(error)}.",
+                     error["where"], reply["output"], error)
+
+    @contextlib.contextmanager
+    def raises(self, why: str, error: str = "ValueError"):
+        """The call inside the block must raise `error` (by name, subclasses included)."""
+        self.last = None
+        try:
+            yield
+        except Raised as exc:
+            if error not in exc.error.get("mro", []):
+                raise Mismatch(f"{exc.message[:-1]}, expected a {error}: {why}.", exc.where, exc.output)
+            if not exc.error.get("message", "").strip():
+                raise Mismatch(f"{exc.message[:-1]} with an empty message, expected a {error} that names "
+                               f"the problem: {why}.", exc.where, exc.output)
+            return
+        called = self.last
+        shown = show.value(called.value) if called else "nothing"
+        raise Mismatch(f"Called {called} -> returned {shown}, expected a {error}: {why}.")
+
+
+class _Limited:
+    def __init__(self, kata: Kata, seconds: float, why: str):
+        self._kata, self._seconds, self._why = kata, seconds, why
+
+    def __getattr__(self, func: str):
+        if func.startswith("_"):
+            raise AttributeError(func)
+        return lambda *args, **kwargs: self._kata._call(func, args, kwargs, self._seconds, self._why)

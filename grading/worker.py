@@ -1,0 +1,228 @@
+"""The worker: the only process that runs a kata file.
+
+Started by grading.sandbox as `python worker.py --file KATA.py --name NAME ...` with a
+request pipe on stdin and a reply pipe on stdout. It moves both pipes to private file
+descriptors, points 0, 1 and 2 at /dev/null, imports the kata file, says hello, then
+answers calls one at a time. Whatever the kata prints through `sys.stdout` or
+`sys.stderr` is captured per call (up to a cap) and sent back as text; everything
+crosses as plain data (see wire.py).
+"""
+
+import argparse
+import copy
+import importlib.util
+import inspect
+import io
+import os
+import sys
+import time
+import traceback
+
+import wire  # sibling module; the folder is dropped from sys.path right below
+
+del sys.path[0]
+
+
+class Capture(io.TextIOBase):
+    """A text stream that keeps the first `cap` characters and counts the rest."""
+
+    def __init__(self, cap: int):
+        self.cap, self.parts, self.kept, self.dropped = cap, [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        s = str.__str__(s) if isinstance(s, str) else str(s)
+        room = self.cap - self.kept
+        if room > 0:
+            self.parts.append(s[:room])
+            self.kept += min(room, len(s))
+        self.dropped += max(0, len(s) - max(room, 0))
+        return len(s)
+
+    def text(self) -> str:
+        out = "".join(self.parts)
+        if self.dropped:
+            out += f"\n[... {self.dropped} more characters of output not shown]"
+        return out
+
+
+def private_pipes():
+    """Move the request/reply pipes off fds 0 and 1; send 0, 1, 2 to /dev/null."""
+    requests, replies = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    return requests, replies
+
+
+def limit_resources(memory_mb: int):
+    try:
+        import resource
+    except ImportError:  # not on this platform: the judge's time limits still hold
+        return
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if memory_mb > 0:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def describe_error(exc: BaseException, path: str) -> dict:
+    """Type, message and the kata file's own frames of an exception, as plain data."""
+    where = []
+    for f in traceback.extract_tb(exc.__traceback__):
+        if os.path.abspath(f.filename) == path:
+            where.append({"line": f.lineno, "function": f.name, "code": (f.line or "").strip()})
+    if isinstance(exc, SyntaxError) and exc.filename and os.path.abspath(exc.filename) == path:
+        where.append({"line": exc.lineno or 0, "function": "<module>", "code": (exc.text or "").strip()})
+    try:
+        message = str(exc.msg if isinstance(exc, SyntaxError) else exc)
+    except BaseException:  # a kata's own exception whose __str__ fails
+        message = "<message could not be shown>"
+    return {
+        "type": type(exc).__name__,
+        "mro": [c.__name__ for c in type(exc).__mro__],
+        "message": message[:2000],
+        "where": where[-6:],
+    }
+
+
+def public_functions(module) -> dict:
+    found = {}
+    for name, obj in vars(module).items():
+        if name.startswith("_") or not inspect.isfunction(obj):
+            continue
+        if getattr(obj, "__module__", None) != module.__name__:
+            continue
+        try:
+            found[name] = list(inspect.signature(obj).parameters)
+        except (TypeError, ValueError):
+            found[name] = []
+    return found
+
+
+def load_module(path: str, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SNAPSHOT_BYTES = 16 * 1024 * 1024
+
+
+def snapshot(value, budget: list):
+    """A copy of an argument to compare after the call; None when too large to keep."""
+    if isinstance(value, (list, dict, tuple)) or hasattr(value, "nbytes"):
+        size = getattr(value, "nbytes", 0)
+        if size > budget[0]:
+            return None
+        budget[0] -= size
+        return copy.deepcopy(value)
+    return None
+
+
+def same(a, b) -> bool:
+    import numpy as np
+
+    if isinstance(a, np.ndarray):
+        return (isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
+                and a.tobytes() == b.tobytes())
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return True
+
+
+def argument_names(func, args, kwargs):
+    try:
+        params = list(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        params = []
+    names = [params[i] if i < len(params) else f"argument {i + 1}" for i in range(len(args))]
+    return names + list(kwargs)
+
+
+def serve_call(module, request: dict, path: str, cap: int) -> dict:
+    name = request["func"]
+    func = getattr(module, name, None) if not name.startswith("_") else None
+    if not callable(func):
+        return {"ok": False, "error": {"type": "MissingFunction", "mro": [], "where": [],
+                                       "message": f"the kata file defines no function {name}()"}}
+    args, kwargs = request["args"], request["kwargs"]
+    budget = [SNAPSHOT_BYTES]
+    before = [snapshot(v, budget) for v in list(args) + list(kwargs.values())]
+    out = Capture(cap)
+    sys.stdout = sys.stderr = out
+    start = time.perf_counter()
+    try:
+        value = func(*args, **kwargs)
+        reply = {"ok": True, "value": value}
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+        reply = {"ok": False, "error": describe_error(exc, path)}
+    seconds = time.perf_counter() - start
+    sys.stdout = sys.stderr = Capture(0)
+    names = argument_names(func, args, kwargs)
+    after = list(args) + list(kwargs.values())
+    reply["changed"] = [n for n, b, a in zip(names, before, after) if b is not None and not same(b, a)]
+    reply["output"] = out.text()
+    reply["seconds"] = seconds
+    return reply
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--file", required=True)
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--callables")
+    parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--output-cap", type=int, default=20000)
+    opts = parser.parse_args()
+    requests, replies = private_pipes()
+    limit_resources(opts.memory_mb)
+    path = os.path.abspath(opts.file)
+
+    helpers = load_module(opts.callables, "_kata_test_callables") if opts.callables else None
+
+    def resolve(name):
+        if helpers is None or name.startswith("_") or not callable(getattr(helpers, name, None)):
+            raise wire.Unsendable(f"no test function named {name}")
+        return getattr(helpers, name)
+
+    out = Capture(opts.output_cap)
+    sys.stdout = sys.stderr = out
+    start = time.perf_counter()
+    try:
+        module = load_module(path, opts.name)
+        hello = {"ok": True, "functions": public_functions(module)}
+    except BaseException as exc:
+        module, hello = None, {"ok": False, "error": describe_error(exc, path)}
+    sys.stdout = sys.stderr = Capture(0)
+    hello.update(output=out.text(), seconds=time.perf_counter() - start)
+    wire.write_frame(replies, hello)
+    if module is None:
+        return
+
+    while True:
+        try:
+            request = wire.read_frame(requests, resolve=resolve)
+        except wire.Closed:
+            return
+        reply = serve_call(module, request, path, opts.output_cap)
+        try:
+            wire.write_frame(replies, reply)
+        except wire.Unsendable as exc:
+            wire.write_frame(replies, {
+                "ok": False, "output": reply.get("output", ""), "changed": reply.get("changed", []),
+                "seconds": reply.get("seconds", 0.0),
+                "error": {"type": "Unreadable", "mro": [], "where": [],
+                          "message": f"returned {exc}, which is not a number, array, list, tuple or dict"},
+            })
+
+
+if __name__ == "__main__":
+    main()

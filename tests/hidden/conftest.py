@@ -1,0 +1,62 @@
+"""Fixtures of the hidden suite.
+
+Each test module names its kata (`KATA = "lookup_tables"`) and takes the `kata` fixture:
+a grading.sandbox.Kata whose calls run in a separate worker process. The judge passes
+which file to grade; run by hand, `pytest tests/hidden --kata-dir solutions` works too.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from grading.sandbox import Kata, Limits  # noqa: E402
+
+CALLABLES = Path(__file__).with_name("callables.py")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("katas", "which kata files the hidden suite grades")
+    group.addoption("--kata-dir", default=str(ROOT / "katas"), help="folder holding <kata>.py files")
+    group.addoption("--kata-files", default="{}", help='JSON {"kata": "path" or null}, overrides --kata-dir')
+    group.addoption("--call-seconds", type=float, default=Limits.call_seconds)
+    group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "points(weight): the check's share of its kata's points (default 1)")
+
+
+def _kata_file(config, name):
+    files = json.loads(config.getoption("--kata-files"))
+    if name in files:
+        return files[name] and Path(files[name])
+    return Path(config.getoption("--kata-dir")) / f"{name}.py"
+
+
+def pytest_collection_finish(session):
+    """Start one worker per kata now, so that they all import while the first tests run."""
+    config = session.config
+    limits = Limits(call_seconds=config.getoption("--call-seconds"), memory_mb=config.getoption("--memory-mb"))
+    config._katas = {}
+    for item in session.items:
+        name = getattr(item.module, "KATA", None)
+        if name and name not in config._katas:
+            config._katas[name] = Kata(name, _kata_file(config, name), limits, CALLABLES)
+
+
+def pytest_sessionfinish(session):
+    for proxy in getattr(session.config, "_katas", {}).values():
+        proxy.close()
+
+
+@pytest.fixture
+def kata(request):
+    proxy = request.config._katas[request.module.KATA]
+    proxy.take_output()
+    return proxy

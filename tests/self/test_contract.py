@@ -1,0 +1,97 @@
+"""The layout and the contract: every kata has its files, stubs and solutions define the
+same public functions, stubs are not started, and the hidden suite never uses solutions/."""
+
+import ast
+import sys
+
+import pytest
+
+from grading import catalogue
+from grading.catalogue import ROOT
+
+from conftest import load_variants
+
+KATAS = list(catalogue.KATAS)
+ids = [k.name for k in KATAS]
+
+
+def public_functions(path):
+    tree = ast.parse(path.read_text())
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+
+
+def signature(fn: ast.FunctionDef) -> str:
+    return ast.unparse(fn.args)
+
+
+def test_catalogue_is_numbered_in_order():
+    assert [k.number for k in KATAS] == list(range(1, len(KATAS) + 1))
+    assert len({k.name for k in KATAS}) == len(KATAS)
+
+
+@pytest.mark.parametrize("kata", KATAS, ids=ids)
+def test_every_kata_has_its_files(kata):
+    for path in (kata.stub, kata.lesson, kata.solution, kata.suite, kata.mutants):
+        assert path.is_file(), f"{kata.name}: missing {path.relative_to(ROOT)}"
+
+
+@pytest.mark.parametrize("kata", KATAS, ids=ids)
+def test_every_kata_has_progressive_hints(kata):
+    assert len(kata.hints) >= 3, f"{kata.name} needs at least three hints"
+    assert all(len(h) > 40 for h in kata.hints), f"{kata.name}: a hint should say something"
+
+
+@pytest.mark.parametrize("kata", KATAS, ids=ids)
+def test_stub_and_solution_define_the_same_functions(kata):
+    stub, solution = public_functions(kata.stub), public_functions(kata.solution)
+    assert list(stub) == list(solution), f"{kata.name}: stub defines {list(stub)}, solution {list(solution)}"
+    for name in stub:
+        assert signature(stub[name]) == signature(solution[name]), f"{kata.name}.{name}: signatures differ"
+
+
+@pytest.mark.parametrize("kata", KATAS, ids=ids)
+def test_stub_functions_are_not_started(kata):
+    for name, fn in public_functions(kata.stub).items():
+        body = [n for n in fn.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        assert ast.get_docstring(fn), f"{kata.name}.{name}: the stub needs a docstring"
+        assert len(body) == 1 and isinstance(body[0], ast.Raise) and "NotImplementedError" in ast.unparse(body[0]), \
+            f"{kata.name}.{name}: a stub function only raises NotImplementedError"
+
+
+def imported_modules(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            yield node.module or ""
+
+
+@pytest.mark.parametrize("kata", KATAS, ids=ids)
+def test_kata_files_import_only_numpy_and_the_standard_library(kata):
+    allowed = set(sys.stdlib_module_names) | {"numpy"}
+    for path in (kata.stub, kata.solution):
+        bad = {m for m in imported_modules(path) if m.split(".")[0] not in allowed}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_hidden_suite_and_grader_never_import_solutions():
+    for path in sorted((ROOT / "tests" / "hidden").glob("*.py")) + sorted((ROOT / "grading").glob("*.py")):
+        bad = [m for m in imported_modules(path) if m.split(".")[0] == "solutions"]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}: the hidden suite must not need solutions/"
+
+
+@pytest.mark.parametrize("kata", KATAS, ids=ids)
+def test_every_kata_keeps_known_wrong_variants(kata):
+    variants = load_variants(kata)
+    wrong = [n for (group, n) in variants if group in ("WRONG", "SLOW")]
+    assert len(wrong) >= 5, f"{kata.name} keeps {len(wrong)} known-wrong variants; at least 5"
+    assert any(group == "CORRECT" for group, _ in variants), f"{kata.name}: add a correct-but-different variant"
+    for (group, name), (description, code) in variants.items():
+        ast.parse(code)  # each variant is valid Python on its own
+
+
+def test_readme_lists_every_kata_in_order():
+    readme = (ROOT / "README.md").read_text()
+    positions = [readme.find(f"`{k.name}`") for k in KATAS]
+    assert all(p >= 0 for p in positions), "README.md should list every kata of the catalogue"
+    assert positions == sorted(positions), "README.md should list the katas in catalogue order"
