@@ -76,8 +76,8 @@ def _check_block(c: Check) -> list:
     mark = "✗" if _fancy() else "x"
     lines = [f"{mark} {c.title}  ({_points(round(c.score, 2))}/{_points(round(c.max_score, 2))})",
              f"    {c.message}"]
-    for frame in c.where[-3:]:
-        lines.append(f"    at line {frame['line']}, in {frame['function']}: {frame['code']}")
+    for frame in c.where[:-1][-3:]:  # the innermost line is already in the message
+        lines.append(f"    called from line {frame['line']}, in {frame['function']}: {frame['code']}")
     if c.output.strip():
         text = c.output.rstrip("\n").splitlines()
         shown = text[:15] + ([f"[... {len(text) - 15} more lines]"] if len(text) > 15 else [])

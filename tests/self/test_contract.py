@@ -95,3 +95,12 @@ def test_readme_lists_every_kata_in_order():
     positions = [readme.find(f"`{k.name}`") for k in KATAS]
     assert all(p >= 0 for p in positions), "README.md should list every kata of the catalogue"
     assert positions == sorted(positions), "README.md should list the katas in catalogue order"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python -m pytest" in readme
+    assert "-m pytest" in ci and "requirements.txt" in ci
+    for requirement in ("numpy", "pytest", "pytest-timeout"):
+        assert requirement in (ROOT / "requirements.txt").read_text()
