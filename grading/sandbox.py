@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import show, wire
+from . import procs, show, wire
 from .outcomes import Crashed, ImportFailed, Mismatch, Missing, NotStarted, Raised, TimedOut, Unreadable
 
 WORKER = Path(__file__).with_name("worker.py")
@@ -29,8 +29,10 @@ REPLY_LIMIT = 2 << 30
 class Limits:
     call_seconds: float = 10.0     # one call of a kata function
     import_seconds: float = 20.0   # importing the kata file (and numpy) in a fresh worker
-    memory_mb: int = 0             # address-space cap of a worker; 0 = no cap
+    kata_seconds: float = 120.0    # all calls of one kata together, imports included
+    memory_mb: int = 2048          # address-space cap of a worker; 0 = no cap
     output_chars: int = 20_000     # captured print output kept per call
+    confine: bool = False          # shut workers in (procs.confine): for grading others' code
 
 
 @dataclass
@@ -78,6 +80,8 @@ class Worker:
                "--memory-mb", str(limits.memory_mb), "--output-cap", str(limits.output_chars)]
         if callables:
             cmd += ["--callables", str(callables)]
+        if limits.confine:
+            cmd += ["--confine"]
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
         env.pop("PYTHONSTARTUP", None)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -88,10 +92,9 @@ class Worker:
         self.limits = limits
         self.hello = None
 
-    def wait_hello(self) -> dict:
+    def wait_hello(self, seconds: float) -> dict:
         if self.hello is None:
-            deadline = time.monotonic() + self.limits.import_seconds
-            self.hello = wire.read_frame(self.proc.stdout.fileno(), deadline, limit=REPLY_LIMIT)
+            self.hello = wire.read_frame(self.proc.stdout.fileno(), time.monotonic() + seconds, limit=REPLY_LIMIT)
         return self.hello
 
     def call(self, request: dict, seconds: float) -> dict:
@@ -115,10 +118,7 @@ class Worker:
         return f"exited with status {code}"
 
     def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        procs.kill_tree(self.proc.pid)
         for pipe in (self.proc.stdin, self.proc.stdout):
             with contextlib.suppress(OSError):
                 pipe.close()
@@ -139,6 +139,7 @@ class Kata:
         self._worker: Worker | None = None
         self._broken: Exception | None = None  # the import failure, once seen
         self._outputs: list[str] = []
+        self._spent = 0.0  # seconds of this kata's time budget used so far
         self.last: Called | None = None
         if self._file is not None and self._file.exists():
             self._worker = self._spawn()
@@ -151,25 +152,31 @@ class Kata:
     def _ready(self) -> Worker:
         if self._file is None or not self._file.exists():
             raise Missing(f"There is no {self._name}.py to grade: the kata file is missing.")
-        if self._broken is not None:
-            raise self._broken
+        if self._broken is not None:  # a fresh exception each time: re-raising one grows its traceback
+            raise type(self._broken)(self._broken.message, self._broken.where, self._broken.output)
         if self._worker is None:
             self._worker = self._spawn()
         worker = self._worker
+        if worker.hello is not None:
+            return worker
+        seconds = min(self._limits.import_seconds, self._check_budget(f"importing {self._file.name}"))
+        start = time.monotonic()
         try:
-            hello = worker.wait_hello()
+            hello = worker.wait_hello(seconds)
         except wire.Late:
             self._drop()
             self._broken = ImportFailed(
-                f"Importing {self._file.name} did not finish in {self._limits.import_seconds:g} s: "
+                f"Importing {self._file.name} did not finish in {seconds:g} s: "
                 "keep module-level code to definitions (no training runs or input() at import).")
-            raise self._broken
+            return self._ready()
         except (wire.Closed, wire.Unsendable):
             status = worker.exit_status()
             self._drop()
             self._broken = ImportFailed(f"Importing {self._file.name} stopped the process (it {status}): "
                                         "module-level code must not exit or crash.")
-            raise self._broken
+            return self._ready()
+        finally:
+            self._spent += time.monotonic() - start
         if not hello["ok"]:
             self._outputs.append(hello.get("output", ""))
             error = hello["error"]
@@ -177,8 +184,29 @@ class Kata:
                 f"{self._file.name} does not import: {error['type']}: {error['message']}{_where(error)}. "
                 "Fix this first; no check of this kata can run until the file imports.",
                 where=error["where"], output=hello.get("output", ""))
-            raise self._broken
+            return self._ready()
         return worker
+
+    def _check_budget(self, what: str) -> float:
+        left = self._limits.kata_seconds - self._spent
+        if left <= 0:
+            raise TimedOut(f"Skipped {what}: this kata used up its time budget of "
+                           f"{self._limits.kata_seconds:g} s in earlier checks (endless loops or far too slow code).")
+        return left
+
+    def own_pids(self) -> list:
+        """The worker's own processes: itself, and with confine its PID-1 child."""
+        if self._worker is None:
+            return []
+        pid = self._worker.proc.pid
+        return [pid] + (procs.children(pid) if self._limits.confine else [])
+
+    def sweep(self) -> int:
+        """Kill every process the kata's code started below its worker; how many there were."""
+        own = self.own_pids()
+        stray = [p for p in procs.descendants(own[0]) if p not in own] if own else []
+        procs.kill_all(stray)
+        return len(stray)
 
     def _drop(self) -> None:
         if self._worker is not None:
@@ -210,7 +238,8 @@ class Kata:
         params = worker.hello["functions"].get(func, [])
         called = Called(func, args, kwargs, params)
         self.last = called
-        seconds = seconds or self._limits.call_seconds
+        seconds = min(seconds or self._limits.call_seconds, self._check_budget(f"{called}"))
+        start = time.monotonic()
         try:
             reply = worker.call({"func": func, "args": list(args), "kwargs": dict(kwargs)}, seconds)
         except wire.Late:
@@ -225,6 +254,8 @@ class Kata:
         except BaseException:  # the suite's own time limit, or an interrupt: the worker's state is unknown
             self._drop()
             raise
+        finally:
+            self._spent += time.monotonic() - start
         called.output, called.changed, called.seconds = reply["output"], reply["changed"], reply["seconds"]
         self._outputs.append(reply["output"])
         if reply["ok"]:

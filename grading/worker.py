@@ -18,7 +18,8 @@ import sys
 import time
 import traceback
 
-import wire  # sibling module; the folder is dropped from sys.path right below
+import procs  # sibling modules; the folder is dropped from sys.path right below
+import wire
 
 del sys.path[0]
 
@@ -181,9 +182,12 @@ def main():
     parser.add_argument("--callables")
     parser.add_argument("--memory-mb", type=int, default=0)
     parser.add_argument("--output-cap", type=int, default=20000)
+    parser.add_argument("--confine", action="store_true")
     opts = parser.parse_args()
     requests, replies = private_pipes()
     limit_resources(opts.memory_mb)
+    if opts.confine:
+        procs.confine()
     path = os.path.abspath(opts.file)
 
     helpers = load_module(opts.callables, "_kata_test_callables") if opts.callables else None

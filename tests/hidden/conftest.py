@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from grading import procs  # noqa: E402
 from grading.sandbox import Kata, Limits  # noqa: E402
 
 CALLABLES = Path(__file__).with_name("callables.py")
@@ -26,6 +27,8 @@ def pytest_addoption(parser):
     group.addoption("--kata-files", default="{}", help='JSON {"kata": "path" or null}, overrides --kata-dir')
     group.addoption("--call-seconds", type=float, default=Limits.call_seconds)
     group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
+    group.addoption("--kata-seconds", type=float, default=Limits.kata_seconds)
+    group.addoption("--confine", action="store_true", help="shut kata code in (own PID namespace, read-only files)")
 
 
 def pytest_configure(config):
@@ -42,7 +45,8 @@ def _kata_file(config, name):
 def pytest_collection_finish(session):
     """Start one worker per kata now, so that they all import while the first tests run."""
     config = session.config
-    limits = Limits(call_seconds=config.getoption("--call-seconds"), memory_mb=config.getoption("--memory-mb"))
+    limits = Limits(call_seconds=config.getoption("--call-seconds"), memory_mb=config.getoption("--memory-mb"),
+                    kata_seconds=config.getoption("--kata-seconds"), confine=config.getoption("--confine"))
     config._katas = {}
     for item in session.items:
         name = getattr(item.module, "KATA", None)
@@ -57,6 +61,13 @@ def pytest_sessionfinish(session):
 
 @pytest.fixture
 def kata(request):
-    proxy = request.config._katas[request.module.KATA]
+    katas = request.config._katas
+    proxy = katas[request.module.KATA]
     proxy.take_output()
-    return proxy
+    yield proxy
+    # Nothing the kata's code started survives its check. In the judge (a subreaper) that
+    # includes orphans re-parented to it; elsewhere, what sits below the worker.
+    if procs.IS_SUBREAPER:
+        procs.sweep(keep=[pid for p in katas.values() for pid in p.own_pids()])
+    else:
+        proxy.sweep()
