@@ -11,7 +11,8 @@ In Jupyter:  import grader; grader.check("lookup_tables")
 import sys
 
 from grading.cli import main
-from grading.results import grade, learner, solutions
+from grading.results import grade
+from grading.sources import learner, solutions
 
 
 def check(*katas, solutions_folder=False):

@@ -12,7 +12,9 @@ from pathlib import Path
 from . import catalogue, report
 from .catalogue import ROOT
 from .judge import JudgeFailed
-from .results import Grade, folder, grade, learner, solutions
+from .results import Grade, grade
+from .sources import folder, learner, solutions, submission
+from .sandbox import Limits
 
 STATE = Path(os.environ.get("GRADER_STATE", ROOT / ".grader-state.json"))
 USAGE_ERROR = 2
@@ -32,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--solutions", action="store_true", help="grade solutions/ instead of katas/")
     which.add_argument("--source", metavar="DIR", help="grade the kata files in DIR")
+    which.add_argument("--submission", metavar="PATH",
+                       help="grade a student's folder or .zip (only its kata files are taken; kata code is confined)")
+    which.add_argument("--batch", metavar="DIR", help="grade every sub-folder or .zip of DIR as one submission")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="the katas in order, with their status and files")
     mode.add_argument("--hint", action="store_true", help="the next hint for KATA (default: the first unfinished)")
@@ -39,6 +44,20 @@ def parser() -> argparse.ArgumentParser:
     mode.add_argument("--demo", metavar="KATA", help="run KATA's demo with your functions")
     p.add_argument("--plot", action="store_true", help="with --demo: also save pictures (needs matplotlib)")
     p.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json to FILE")
+    inst = p.add_argument_group("instructors")
+    inst.add_argument("--out", metavar="CSV", help="with --batch: the grade sheet (submission, one column per kata, "
+                      "total, max_score, notes)")
+    inst.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                      help="with --batch: submissions graded at once (default: the number of cores)")
+    inst.add_argument("--json-dir", metavar="DIR", help="with --batch: one Gradescope results.json per submission")
+    inst.add_argument("--similarity", metavar="CSV", help="with --batch: pairs of submissions with suspiciously "
+                      "similar code, kata by kata (and against solutions/)")
+    inst.add_argument("--memory-mb", type=int, default=Limits.memory_mb, metavar="MB",
+                      help=f"address-space cap of the process running kata code (default {Limits.memory_mb})")
+    inst.add_argument("--kata-seconds", type=float, default=Limits.kata_seconds, metavar="S",
+                      help=f"time budget of all the calls of one kata (default {Limits.kata_seconds:g})")
+    inst.add_argument("--gradescope-zip", metavar="ZIP", help="build Gradescope's autograder zip and exit")
+    inst.add_argument("--classroom-workflow", metavar="YML", help="write a GitHub Classroom workflow and exit")
     p.add_argument("--call-seconds", type=float, default=10.0, metavar="S",
                    help="time limit of one call of a kata function (default 10)")
     return p
@@ -52,6 +71,11 @@ def _names(names: list) -> list:
     return names
 
 
+def _limits(args, confine: bool = False) -> Limits:
+    return Limits(call_seconds=args.call_seconds, memory_mb=args.memory_mb, kata_seconds=args.kata_seconds,
+                  confine=confine)
+
+
 def _source(args):
     if args.solutions:
         return solutions()
@@ -59,7 +83,43 @@ def _source(args):
         if not Path(args.source).is_dir():
             raise UsageError(f"--source {args.source}: not a folder")
         return folder(args.source)
+    if args.submission:
+        path = Path(args.submission)
+        if not (path.is_dir() or (path.is_file() and path.suffix == ".zip")):
+            raise UsageError(f"--submission {args.submission}: not a folder or a .zip")
+        return submission(path)
     return learner()
+
+
+def run_batch(args, names) -> int:
+    from . import batch
+
+    folder_path = Path(args.batch)
+    if not folder_path.is_dir():
+        raise UsageError(f"--batch {args.batch}: not a folder")
+    if args.jobs < 1:
+        raise UsageError("-j must be at least 1")
+    rows = batch.grade_all(folder_path, names or None, _limits(args, confine=True), args.jobs)
+    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    width = max([len(r[0]) for r in rows] + [10])
+    print(f"{'submission':<{width}}  " + "  ".join(f"{k.number:>5}" for k in katas) + "  total")
+    for name, result, note in rows:
+        cells = [f"{k.score:>5g}" for k in result.katas] if result else ["    -"] * len(katas)
+        total = f"{result.score:g}/{result.max_score:g}" if result else f"0 ({note})"
+        print(f"{name:<{width}}  " + "  ".join(cells) + f"  {total}")
+    if args.out:
+        batch.write_csv(rows, args.out, names or None)
+        print(f"\nGrades of {len(rows)} submissions written to {args.out}")
+    if args.json_dir:
+        batch.write_json_dir(rows, args.json_dir)
+        print(f"Gradescope results written to {args.json_dir}/")
+    if args.similarity:
+        from . import similarity
+
+        pairs = similarity.compare_batch(folder_path, names or None)
+        similarity.write_csv(pairs, args.similarity)
+        print(f"{len(pairs)} similar pairs written to {args.similarity}")
+    return 0
 
 
 # ---------------------------------------------------------------- hints
@@ -110,7 +170,7 @@ def watch(args, source) -> int:
     try:
         while True:
             if current is None:
-                overview = grade(source, call_seconds=args.call_seconds)
+                overview = grade(source, limits=_limits(args))
                 todo = [k.kata.name for k in overview.katas if k.status != "done"]
                 if not todo:
                     print(overview)
@@ -120,7 +180,7 @@ def watch(args, source) -> int:
             stamp = path.stat().st_mtime_ns if path and path.exists() else None
             if stamp != seen:
                 seen = stamp
-                result = grade(source, [current], detailed=True, call_seconds=args.call_seconds)
+                result = grade(source, [current], detailed=True, limits=_limits(args))
                 if sys.stdout.isatty():
                     print("\033[2J\033[H", end="")
                 print(result)
@@ -139,6 +199,19 @@ def watch(args, source) -> int:
 def run(argv=None) -> int:
     args = parser().parse_args(argv)
     names = _names(args.katas)
+    if not args.batch and (args.out or args.json_dir or args.similarity):
+        raise UsageError("--out, --json-dir and --similarity go with --batch")
+    if args.gradescope_zip or args.classroom_workflow:
+        from . import platforms
+
+        if args.gradescope_zip:
+            print(f"Gradescope autograder written to {platforms.gradescope_zip(args.gradescope_zip)}")
+        if args.classroom_workflow:
+            Path(args.classroom_workflow).write_text(platforms.classroom_workflow())
+            print(f"GitHub Classroom workflow written to {args.classroom_workflow}")
+        return 0
+    if args.batch:
+        return run_batch(args, names)
     source = _source(args)
     if args.demo:
         from . import demos
@@ -147,7 +220,7 @@ def run(argv=None) -> int:
         return demos.run(args.demo, source, plot=args.plot)
     if args.hint:
         if not names:
-            todo = [k.kata.name for k in grade(source, call_seconds=args.call_seconds).katas if k.status != "done"]
+            todo = [k.kata.name for k in grade(source, limits=_limits(args)).katas if k.status != "done"]
             if not todo:
                 print("Every kata passes: no hint needed.")
                 return 0
@@ -156,7 +229,11 @@ def run(argv=None) -> int:
         return 0
     if args.watch:
         return watch(args, source)
-    result = grade(source, names or None, detailed=bool(names) and not args.list, call_seconds=args.call_seconds)
+    try:
+        result = grade(source, names or None, detailed=bool(names) and not args.list,
+                       limits=_limits(args, confine=bool(args.submission)))
+    finally:
+        source.close()
     print(list_katas(result) if args.list else result)
     if args.json:
         Path(args.json).write_text(json.dumps(report.gradescope(result), indent=2))

@@ -20,7 +20,8 @@ def _color(text: str, code: str) -> str:
     return f"\033[{code}m{text}\033[0m"
 
 
-STATUS_COLOR = {"done": "32", "in progress": "33", "not started": "2", "does not import": "31", "missing": "31"}
+STATUS_COLOR = {"done": "32", "in progress": "33", "not started": "2", "does not import": "31", "missing": "31",
+                "not graded": "31"}
 
 
 def _points(x: float) -> str:
@@ -51,7 +52,10 @@ def _first_line(k: KataResult) -> list:
     if k.status == "not started":
         return [f"  not started: read {_rel(k.kata.lesson)}, then fill in {_rel(k.file)}."]
     if k.status == "missing":
-        return [f"  missing: there is no {k.kata.name}.py here."]
+        note = k.note if k.note and k.note != "missing" else f"there is no {k.kata.name}.py here"
+        return [f"  missing: {note}."]
+    if k.status == "not graded":
+        return [f"  not graded: {k.stopped}"]
     if check is None:
         return []
     return ["  " + check.message]

@@ -1,6 +1,6 @@
-"""Find the code, run the suite, collect results: a Grade of kata files.
+"""Run the suite and collect results: a Grade of the kata files of a Source.
 
-    source = learner()               # katas/, or solutions() or folder(path)
+    source = sources.learner()       # or solutions(), folder(path), submission(path)
     result = grade(source)           # runs the hidden suite in a judge process
     print(report.summary(result))
 """
@@ -12,39 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import catalogue, judge
-from .catalogue import ROOT, Kata
-
-
-# ---------------------------------------------------------------- find the code
-
-@dataclass
-class Source:
-    """Which file to grade for each kata (None: there is none)."""
-
-    label: str
-    files: dict
-
-
-def folder(path, label: str | None = None) -> Source:
-    path = Path(path)
-    files = {k.name: (path / f"{k.name}.py" if (path / f"{k.name}.py").is_file() else None)
-             for k in catalogue.KATAS}
-    return Source(label or _label(path), files)
-
-
-def _label(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT)) + "/"
-    except ValueError:
-        return str(path)
-
-
-def learner() -> Source:
-    return folder(ROOT / "katas")
-
-
-def solutions() -> Source:
-    return folder(ROOT / "solutions")
+from .catalogue import Kata
+from .sandbox import Limits
+from .sources import Source
 
 
 # ---------------------------------------------------------------- results
@@ -67,7 +37,7 @@ class Check:
     max_score: float = 0.0
 
 
-STATUSES = ("done", "in progress", "not started", "does not import", "missing")
+STATUSES = ("done", "in progress", "not started", "does not import", "missing", "not graded")
 
 
 @dataclass
@@ -75,6 +45,8 @@ class KataResult:
     kata: Kata
     file: Path | None
     checks: list
+    note: str = ""  # what the source said of the file (missing, too large...)
+    stopped: str = ""  # why grading this kata stopped (its judge died), if it did
 
     @property
     def max_score(self) -> float:
@@ -88,6 +60,8 @@ class KataResult:
     def status(self) -> str:
         if self.file is None:
             return "missing"
+        if self.stopped:
+            return "not graded"
         if any(c.kind == "import_error" for c in self.checks):
             return "does not import"
         if self.checks and all(c.passed for c in self.checks):
@@ -108,10 +82,15 @@ class KataResult:
 
     @property
     def notes(self) -> list:
-        notes = []
-        if self.status in ("missing", "does not import"):
-            notes.append(self.status)
-        for kind, note in (("timeout", "timeouts"), ("crashed", "crashes"), ("internal", "suite errors")):
+        """Short notes for an instructor's grade sheet."""
+        notes = [self.note] if self.note else []
+        if self.stopped:
+            notes.append(f"not graded: {self.stopped}")
+        if self.status == "does not import":
+            notes.append("does not import")
+        elif self.status == "missing" and not self.note:
+            notes.append("missing")
+        for kind, note in (("timeout", "timeouts"), ("crashed", "crashes"), ("internal", "grader error")):
             if any(c.kind == kind for c in self.checks):
                 notes.append(note)
         return notes
@@ -150,25 +129,44 @@ class Grade:
         printer.text(str(self))
 
 
-def _kata_result(kata: Kata, file, records: list) -> KataResult:
+def _kata_result(kata: Kata, file, records: list, note: str = "") -> KataResult:
     total = sum(r["weight"] for r in records) or 1.0
     checks = []
     for r in records:
         share = kata.points * r["weight"] / total
         checks.append(Check(**r, score=share if r["passed"] else 0.0, max_score=share))
-    return KataResult(kata, Path(file) if file else None, checks)
+    return KataResult(kata, Path(file) if file else None, checks, note)
 
 
-def grade(source: Source, names=None, detailed: bool = False, call_seconds: float = 10.0,
-          memory_mb: int = 0) -> Grade:
-    """Grade the katas `names` (default: all) of `source` with the hidden suite."""
+def grade(source: Source, names=None, detailed: bool = False, limits: Limits | None = None) -> Grade:
+    """Grade the katas `names` (default: all) of `source` with the hidden suite.
+
+    All katas are judged in one judge process. If that judge fails (kata code may kill it),
+    each kata is judged again on its own, so that only the one that breaks its judge goes
+    ungraded; if every kata fails that way, the grader itself is broken: JudgeFailed."""
     katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    limits = limits or Limits()
     start = time.perf_counter()
     files = {k.name: source.files.get(k.name) for k in katas}
-    records = judge.run([k.name for k in katas], files, call_seconds=call_seconds, memory_mb=memory_mb)
+    stopped = {}
+    try:
+        records = judge.run([k.name for k in katas], files, limits)
+    except judge.JudgeFailed as failure:
+        if len(katas) == 1:
+            raise
+        records = []
+        for k in katas:
+            try:
+                records += judge.run([k.name], {k.name: files[k.name]}, limits)
+            except judge.JudgeFailed as exc:
+                stopped[k.name] = str(exc)
+        if len(stopped) == len(katas):
+            raise failure
     by_kata = {k.name: [] for k in katas}
     for r in records:
         by_kata.setdefault(r["kata"], []).append(r)
-    results = [_kata_result(k, files[k.name], by_kata[k.name]) for k in katas]
+    results = [_kata_result(k, files[k.name], by_kata[k.name], source.notes.get(k.name, "")) for k in katas]
+    for r in results:
+        r.stopped = stopped.get(r.kata.name, "")
     shown = tuple(k.name for k in katas) if detailed else ()
     return Grade(source, results, time.perf_counter() - start, shown)

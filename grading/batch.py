@@ -1,0 +1,96 @@
+"""Grade a whole class: every sub-folder or .zip of a folder is one submission.
+
+Submissions are graded in parallel, each in its own judge with confined workers, and the
+batch always finishes: a submission that cannot be graded gets zeros and a note.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import catalogue, report, sources
+from .judge import JudgeFailed
+from .results import Grade, grade
+from .sandbox import Limits
+
+
+def grade_one(path: Path, names, limits: Limits):
+    """(submission name, Grade or None, notes) for one folder or .zip."""
+    source = sources.submission(path)
+    try:
+        result = grade(source, names, limits=limits)
+        return path.name, result, ""
+    except JudgeFailed as exc:
+        return path.name, None, f"not graded: {exc}"
+    finally:
+        source.close()
+
+
+class Progress:
+    """'graded 12/100' on one line of a terminal, or a line per submission elsewhere."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.done, self.stream = total, 0, stream
+        self.lock = threading.Lock()
+        self.tty = stream.isatty()
+
+    def step(self, name: str) -> None:
+        with self.lock:
+            self.done += 1
+            if self.tty:
+                self.stream.write(f"\rgraded {self.done}/{self.total} submissions")
+                if self.done == self.total:
+                    self.stream.write("\n")
+            else:
+                self.stream.write(f"graded {self.done}/{self.total}: {name}\n")
+            self.stream.flush()
+
+
+def grade_all(folder, names=None, limits: Limits | None = None, jobs: int = 2) -> list:
+    """[(name, Grade or None, note)] for every submission in `folder`, in name order."""
+    paths = sources.batch(folder)
+    limits = limits or Limits(confine=True)
+    progress = Progress(len(paths))
+
+    def task(path):
+        row = grade_one(path, names, limits)
+        progress.step(path.name)
+        return row
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(task, paths))
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def write_csv(rows: list, path, names=None) -> None:
+    """Columns: submission, one per kata in catalogue order, total, max_score, notes."""
+    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["submission", *[k.name for k in katas], "total", "max_score", "notes"])
+        max_score = sum(k.points for k in katas)
+        for name, result, note in rows:
+            if result is None:
+                out.writerow([name, *["0"] * len(katas), "0", _points(max_score), note])
+                continue
+            notes = [f"{k.kata.name}: {n}" for k in result.katas for n in k.notes]
+            out.writerow([name, *[_points(k.score) for k in result.katas], _points(result.score),
+                          _points(result.max_score), "; ".join(notes)])
+
+
+def write_json_dir(rows: list, folder) -> None:
+    """One Gradescope results.json per submission: <folder>/<submission>.json."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, result, note in rows:
+        data = report.gradescope(result) if result is not None else {
+            "score": 0, "tests": [], "output": f"This submission could not be graded: {note}"}
+        (folder / f"{name}.json").write_text(json.dumps(data, indent=2))

@@ -1,0 +1,167 @@
+"""Find the code: which file to grade for each kata.
+
+    learner()            katas/ (the learner's own work)
+    solutions()          solutions/
+    folder(path)         <path>/<kata>.py
+    submission(path)     a student's folder or .zip, as instructors receive it
+
+A submission is never graded where it lies. Only the kata files the catalogue names are
+taken from it (at its top level, in a `katas/` folder, or one folder further down, as in
+a zip of a repository), each a regular file of at most MAX_BYTES, and copied into a fresh
+private folder. Everything else it holds (tests, conftest.py, pytest.ini, other modules,
+links) is never read, imported or run.
+"""
+
+from __future__ import annotations
+
+import stat
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import catalogue
+from .catalogue import ROOT
+
+MAX_BYTES = 1 << 20
+
+
+@dataclass
+class Source:
+    """Which file to grade for each kata (None: there is none), and what to tell about it."""
+
+    label: str
+    files: dict
+    notes: dict = field(default_factory=dict)  # kata -> note ("missing", "too large", ...)
+    scratch: object = None  # a TemporaryDirectory to keep alive while the files are graded
+
+    def close(self) -> None:
+        if self.scratch is not None:
+            self.scratch.cleanup()
+            self.scratch = None
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT)) + "/"
+    except ValueError:
+        return str(path)
+
+
+def folder(path, label: str | None = None) -> Source:
+    path = Path(path)
+    files = {k.name: (path / f"{k.name}.py" if (path / f"{k.name}.py").is_file() else None)
+             for k in catalogue.KATAS}
+    return Source(label or _label(path), files)
+
+
+def learner() -> Source:
+    return folder(ROOT / "katas")
+
+
+def solutions() -> Source:
+    return folder(ROOT / "solutions")
+
+
+def _candidates(name: str, tops: list) -> list:
+    """Where a kata file may sit inside a submission, most likely first."""
+    places = [PurePosixPath(f"{name}.py"), PurePosixPath("katas", f"{name}.py")]
+    for top in tops:
+        places += [PurePosixPath(top, f"{name}.py"), PurePosixPath(top, "katas", f"{name}.py")]
+    return places
+
+
+def _from_folder(path: Path, out: Path, notes: dict) -> dict:
+    tops = sorted(p.name for p in path.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+    files = {}
+    for kata in catalogue.KATAS:
+        files[kata.name] = None
+        for place in _candidates(kata.name, tops):
+            candidate = path.joinpath(*place.parts)
+            try:
+                info = candidate.lstat()
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                notes[kata.name] = f"{place} is not a regular file (links are not followed)"
+                break
+            if info.st_size > MAX_BYTES:
+                notes[kata.name] = f"{place} is larger than {MAX_BYTES // 1024} KiB"
+                break
+            files[kata.name] = _copy_bytes(candidate.read_bytes(), out, kata.name)
+            break
+    return files
+
+
+def _from_zip(path: Path, out: Path, notes: dict) -> dict:
+    with zipfile.ZipFile(path) as archive:
+        members = {}
+        for info in archive.infolist():
+            name = PurePosixPath(info.filename)
+            if info.is_dir() or name.is_absolute() or ".." in name.parts:
+                continue
+            members[name] = info
+        tops = sorted({n.parts[0] for n in members if len(n.parts) > 1 and not n.parts[0].startswith((".", "__MACOSX"))})
+        files = {}
+        for kata in catalogue.KATAS:
+            files[kata.name] = None
+            for place in _candidates(kata.name, tops):
+                info = members.get(place)
+                if info is None:
+                    continue
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    notes[kata.name] = f"{place} is a link (links are not followed)"
+                    break
+                if info.file_size > MAX_BYTES:
+                    notes[kata.name] = f"{place} is larger than {MAX_BYTES // 1024} KiB"
+                    break
+                with archive.open(info) as f:
+                    data = f.read(MAX_BYTES + 1)
+                if len(data) > MAX_BYTES:
+                    notes[kata.name] = f"{place} is larger than {MAX_BYTES // 1024} KiB"
+                    break
+                files[kata.name] = _copy_bytes(data, out, kata.name)
+                break
+    return files
+
+
+def _copy_bytes(data: bytes, out: Path, name: str) -> Path:
+    target = out / f"{name}.py"
+    target.write_bytes(data)
+    target.chmod(0o644)
+    return target
+
+
+def submission(path) -> Source:
+    """The kata files of a student's folder or .zip, copied into a private scratch folder."""
+    path = Path(path)
+    scratch = tempfile.TemporaryDirectory(prefix="kata-submission-")
+    out = Path(scratch.name)
+    out.chmod(0o755)
+    notes: dict = {}
+    label = path.name[:-4] if path.suffix == ".zip" else path.name
+    try:
+        if path.is_dir():
+            files = _from_folder(path, out, notes)
+        elif path.suffix == ".zip" and path.is_file():
+            files = _from_zip(path, out, notes)
+        else:
+            raise ValueError(f"{path} is neither a folder nor a .zip")
+    except (zipfile.BadZipFile, OSError) as exc:
+        files = {k.name: None for k in catalogue.KATAS}
+        notes = {k.name: f"unreadable submission: {exc}" for k in catalogue.KATAS}
+    for name, file in files.items():
+        if file is None:
+            notes.setdefault(name, "missing")
+    return Source(label, files, notes, scratch)
+
+
+def is_submission(path: Path) -> bool:
+    """A sub-folder or .zip of a batch folder is one submission (hidden ones are not)."""
+    return not path.name.startswith((".", "_")) and (
+        (path.is_dir() and not path.is_symlink()) or (path.suffix == ".zip" and path.is_file()))
+
+
+def batch(folder_path) -> list:
+    return sorted((p for p in Path(folder_path).iterdir() if is_submission(p)), key=lambda p: p.name)
+
