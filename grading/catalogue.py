@@ -59,11 +59,44 @@ KATAS: tuple[Kata, ...] = (
         "max(mask.sum(axis=1), 1), so an all-padding bag gives zeros instead of 0/0. "
         "bag_mean_backward sends grad_out[i] / count_i to every non-padding id of bag i.",
     )),
-    Kata(2, "similarity", "Similarity and neighbours", 10, ("TODO",)),
+    Kata(2, "similarity", "Similarity and neighbours", 10, (
+        "Start with normalize: every other function builds on it. A row whose norm is < eps (a zero "
+        "row included) must come out as zeros, every other row with length exactly 1 (not divided by "
+        "norm + eps). Divide each row by its largest |entry| before squaring, so that 1e200 cannot overflow.",
+        "cosine_similarity is one matrix product of normalized rows, normalize(X) @ normalize(Y).T, then "
+        "np.clip into [-1, 1]. Zero rows need no special case: they normalize to zeros.",
+        "sq_euclidean: expand ||x - y||^2 = ||x||^2 + ||y||^2 - 2 x.y. The squared norms are two vectors "
+        "added on different axes (x2[:, None] + y2[None, :]), the cross term is X @ Y.T. Then "
+        "np.maximum(D, 0), and np.fill_diagonal(D, 0) when Y is None.",
+        "top_k: build the (n_queries, n_keys) score matrix with higher = better (negate distances for "
+        "'euclidean'), check that every query keeps at least k keys, give excluded keys -inf, then "
+        "np.argsort(-S, axis=1, kind='stable')[:, :k]. argpartition is faster but picks arbitrarily among "
+        "ties at the k-th place.",
+        "analogy: cosine_similarity(E, E[[a, b, c]]) gives every word's three cosines at once (V, 3). "
+        "3cosadd is C[:, 1] - C[:, 0] + C[:, 2]; 3cosmul shifts C to (C + 1) / 2 first, then "
+        "b-term * c-term / (a-term + eps). Rank like top_k with a, b and c excluded.",
+    )),
     Kata(3, "cooccurrence", "A co-occurrence embedding trainer", 15, ("TODO",)),
     Kata(4, "infonce", "InfoNCE with hand-written gradients", 15, ("TODO",)),
     Kata(5, "whitening", "Whitening via SVD", 10, ("TODO",)),
-    Kata(6, "collapse", "Collapse detection", 10, ("TODO",)),
+    Kata(6, "collapse", "Collapse detection", 10, (
+        "Write two private helpers first: one that turns X into a checked 2-D float64 array (at least "
+        "2 rows, no NaN or inf, else ValueError), one that returns the singular values of the centered X. "
+        "covariance_spectrum, effective_rank and diagnose all come from those singular values.",
+        "covariance_spectrum: with s = np.linalg.svd(X - X.mean(0), compute_uv=False), the eigenvalues are "
+        "s**2 / (n - 1), already descending and never negative; pad them with zeros to length d when "
+        "n - 1 < d. With np.linalg.eigvalsh of the covariance instead, reverse the order and clip at 0.",
+        "effective_rank: p = s / s.sum() (s, not s**2), keep only p > 0 before p * np.log(p), return "
+        "exp(-sum). Identical rows: X - X.mean(0) leaves noise of about 1e-17, so subtract X[0] before "
+        "centering (or check np.all(X == X[0])) and return 0.0 when s sums to 0.",
+        "mean_cosine: give each row the weight w_i = 1 / ||x_i|| (0 for an exact zero row); S = w @ X is "
+        "the sum of the unit rows, and sum_{i != j} cos_ij = S @ S - (number of nonzero rows). Divide by "
+        "n * (n - 1). No epsilon in the norms, no n x n matrix.",
+        "diagnose: spread = sqrt(sum ||x_i - mean||^2 / sum ||x_i||^2) (0.0 when every row is 0), "
+        "rank_ratio = effective_rank / min(n - 1, d); test spread < 1e-3, then rank_ratio < 0.25, then "
+        "mean_cosine > 0.5, in that order. explained_variance = spectrum / its sum, or zeros when the sum "
+        "is 0.",
+    )),
 )
 
 BY_NAME = {k.name: k for k in KATAS}
