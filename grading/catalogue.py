@@ -97,6 +97,23 @@ KATAS: tuple[Kata, ...] = (
         "mean_cosine > 0.5, in that order. explained_variance = spectrum / its sum, or zeros when the sum "
         "is 0.",
     )),
+    Kata(7, "matryoshka", "Matryoshka embeddings", 10, ("TODO",)),
+    Kata(8, "linear_probe", "Linear probes on frozen embeddings", 10, (
+        "Work in three steps and test each alone: the loss on tiny hand cases (equal logits give log C), "
+        "its gradient against finite differences, then training. Write one private helper that checks "
+        "labels: an integer dtype (bools excluded), shape (n,), values in 0..C-1, else a ValueError that "
+        "names the problem.",
+        "Stability: subtract each row's max (axis=1, keepdims=True) from the logits before np.exp. With the "
+        "shifted rows s, logsumexp is log(sum(exp(s))) and the row's loss is that minus s[label]; average "
+        "over the rows. Never take the log of a softmax probability, which can underflow to 0.",
+        "The gradient of the mean loss is (softmax - onehot) / n: P = exp(s) / its row sums, subtract 1 at "
+        "[np.arange(n), labels], divide by n. Through the probe Z = X @ W + b: dW = X.T @ dlogits + "
+        "weight_decay * W and db = dlogits.sum(axis=0) (the bias is not decayed).",
+        "train_probe: W = zeros((d, C)), b = zeros(C); each epoch runs one forward pass on the whole batch, "
+        "records loss + weight_decay / 2 * sum(W ** 2) before updating, then steps W and b by -lr times "
+        "their gradients. probe_accuracy: float(np.mean(np.argmax(X @ W + b, axis=1) == y)); np.argmax "
+        "already sends ties to the lower class.",
+    )),
 )
 
 BY_NAME = {k.name: k for k in KATAS}
