@@ -82,7 +82,10 @@ class Worker:
             cmd += ["--callables", str(callables)]
         if limits.confine:
             cmd += ["--confine"]
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
+        # One BLAS thread: timings that do not depend on how busy the machine is, and parallel
+        # batches that do not oversubscribe the cores.
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1", OPENBLAS_NUM_THREADS="1",
+                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         env.pop("PYTHONSTARTUP", None)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=str(cwd or file.parent),
