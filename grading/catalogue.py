@@ -97,7 +97,26 @@ KATAS: tuple[Kata, ...] = (
         "mean_cosine > 0.5, in that order. explained_variance = spectrum / its sum, or zeros when the sum "
         "is 0.",
     )),
-    Kata(7, "matryoshka", "Matryoshka embeddings", 10, ("TODO",)),
+    Kata(7, "matryoshka", "Matryoshka embeddings", 10, (
+        "Every prefix is an embedding of its own: whenever you cut rows to their first m columns (truncate, "
+        "each term of the loss, the first pass of the funnel), divide the cut rows by their own length. The "
+        "prefix of a unit vector is shorter than 1, and a zero prefix stays zeros.",
+        "matryoshka_info_nce: turn weights into one number per size (None -> 1.0, a sequence as given, a "
+        "dict -> weights[m]), start from dz1 = np.zeros((B, d)), and for each (m, w) compute kata 4's "
+        "InfoNCE loss and gradients on z1[:, :m], z2[:, :m]; add w * loss to the total and w * gradient into "
+        "dz1[:, :m]. Columns beyond max(dims) stay exactly 0.",
+        "One prefix's gradient: P = softmax of each row of S (subtract the row max before exp), dS = (P - I) "
+        "/ B, dn1 = dS @ n2 / T, dn2 = dS.T @ n1 / T, then dz = (dn - (n . dn) n) / ||z[:, :m]|| row by row, "
+        "with the prefix's own n and length (0 for a zero prefix), never the whole row's.",
+        "funnel_search: coarse = prefix cosines (n_queries, n_keys) as one matrix product; t = each row's "
+        "shortlist-th best value (np.partition); keep keys with coarse >= t, order them by (row, -score, "
+        "index) with np.lexsort and take the first shortlist per row. Then np.einsum the unit queries with "
+        "the unit rows of keys[candidates] (n_queries, shortlist, d) and order by "
+        "np.lexsort((candidates, -full)).",
+        "recall_at_k: check retrieved.ndim == 2, targets.ndim == 1 and len(targets) == len(retrieved) > 0, "
+        "then float((retrieved == targets[:, None]).any(axis=1).mean()): any() counts a row once however "
+        "often its target appears.",
+    )),
     Kata(8, "linear_probe", "Linear probes on frozen embeddings", 10, (
         "Work in three steps and test each alone: the loss on tiny hand cases (equal logits give log C), "
         "its gradient against finite differences, then training. Write one private helper that checks "
