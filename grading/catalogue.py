@@ -76,7 +76,27 @@ KATAS: tuple[Kata, ...] = (
         "3cosadd is C[:, 1] - C[:, 0] + C[:, 2]; 3cosmul shifts C to (C + 1) / 2 first, then "
         "b-term * c-term / (a-term + eps). Rank like top_k with a, b and c excluded.",
     )),
-    Kata(3, "cooccurrence", "A co-occurrence embedding trainer", 15, ("TODO",)),
+    Kata(3, "cooccurrence", "A co-occurrence embedding trainer", 15, (
+        "Start with build_vocab and encode: collections.Counter counts the tokens; sort with the key "
+        "(-count, word) for count descending, ties alphabetical. encode maps tokens through a dict "
+        "word -> index and simply skips unknown ones, so their neighbours become adjacent.",
+        "cooccurrence_matrix without a loop over tokens: concatenate the sentences into one array and "
+        "build a parallel array of sentence ids (np.repeat(np.arange(n), lengths)). For each offset d "
+        "in 1..window, pair tokens[:-d] with tokens[d:] where the sentence ids agree, add 1 (or 1/d) "
+        "with np.add.at or np.bincount(left * V + right, minlength=V * V), and finish with C + C.T.",
+        "ppmi: work only on the nonzero entries (w, c = np.nonzero(C)): log C[w, c] - log rowsum[w] "
+        "- log P_alpha[c], with P_alpha = colsum**alpha / sum(colsum**alpha) (N cancels); clip at 0 "
+        "after subtracting log(shift), and leave everything else 0. svd_embeddings: U, S, Vt = "
+        "np.linalg.svd(M, full_matrices=False), then U[:, :dim] * S[:dim] ** power.",
+        "sgns_loss_and_grads: gather v = W_in[centers] (B, d), u = W_out[contexts] and "
+        "U = W_out[negatives] (B, K, d); dot products with np.einsum. Loss terms np.logaddexp(0, -pos) "
+        "and np.logaddexp(0, neg); g_pos = sigmoid(pos) - 1, g_neg = sigmoid(neg), both divided by B; "
+        "scatter g_pos u + sum_k g_neg u_k into dW_in and g_pos v, g_neg v into dW_out with np.add.at.",
+        "train_sgns: build every (center, context) pair once with the offset trick (both directions), "
+        "then per epoch rng.permutation and batches of 256; negatives by np.searchsorted on the cumsum "
+        "of counts**0.75; step W -= lr_t * B * grad (the sum over the batch) with lr_t decaying "
+        "linearly; every draw from the one rng = np.random.default_rng(seed).",
+    )),
     Kata(4, "infonce", "InfoNCE with hand-written gradients", 15, ("TODO",)),
     Kata(5, "whitening", "Whitening via SVD", 10, ("TODO",)),
     Kata(6, "collapse", "Collapse detection", 10, (

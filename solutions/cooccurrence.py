@@ -1,0 +1,272 @@
+"""Kata 3 — a co-occurrence embedding trainer (reference solution)."""
+
+from collections import Counter
+
+import numpy as np
+
+_BATCH = 256           # training pairs per minibatch in train_sgns
+_MIN_LR_FRACTION = 1e-4  # the linear decay of train_sgns stops at lr * _MIN_LR_FRACTION
+
+
+# ---------------------------------------------------------------- validation helpers
+
+def _check_int(n, name, low):
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {n!r}")
+    return int(n)
+
+
+def _check_ids(ids, size, name):
+    """ids as a 1-D intp array with every entry in 0..size-1, or a ValueError."""
+    ids = np.asarray(ids)
+    if ids.size == 0:
+        ids = ids.astype(np.intp)
+    if ids.dtype == bool or ids.dtype.kind not in "iu":
+        raise ValueError(f"{name} must hold integer ids, got dtype {ids.dtype}")
+    if ids.size and (ids.min() < 0 or ids.max() >= size):
+        raise ValueError(f"{name} must be in 0..{size - 1}, got values from {ids.min()} to {ids.max()}")
+    return ids.astype(np.intp, copy=False)
+
+
+def _check_sentences(sentences):
+    """A list of token lists; a bare string is not a sentence (it would iterate characters)."""
+    if isinstance(sentences, str):
+        raise ValueError("sentences must be an iterable of token lists, not a string")
+    out = []
+    for i, sentence in enumerate(sentences):
+        if isinstance(sentence, str):
+            raise ValueError(f"sentence {i} is a string; each sentence must be a list of tokens")
+        tokens = list(sentence)
+        if not all(isinstance(t, str) for t in tokens):
+            raise ValueError(f"sentence {i} holds a token that is not a string")
+        out.append(tokens)
+    return out
+
+
+def _flatten(encoded, vocab_size):
+    """All sentences end to end: (tokens, sentence_ids), two 1-D intp arrays of one length."""
+    parts = [np.asarray(sentence) for sentence in encoded]
+    for i, ids in enumerate(parts):
+        if ids.ndim != 1:
+            raise ValueError(f"sentence {i} of encoded must be a 1-D array of ids, got shape {ids.shape}")
+    lengths = np.array([ids.size for ids in parts], dtype=np.intp)
+    nonempty = [ids for ids in parts if ids.size]  # [] arrives as float64: leave it out of the dtype
+    tokens = np.concatenate(nonempty) if nonempty else np.zeros(0, np.intp)
+    tokens = _check_ids(tokens, vocab_size, "the ids in encoded")
+    sentence_ids = np.repeat(np.arange(len(parts)), lengths)
+    return tokens, sentence_ids
+
+
+def _window_pairs(tokens, sentence_ids, window):
+    """For each offset 1..window: (left, right) ids of the positions p < q = p + offset that
+    lie in the same sentence."""
+    for offset in range(1, window + 1):
+        same = sentence_ids[:-offset] == sentence_ids[offset:]
+        yield offset, tokens[:-offset][same], tokens[offset:][same]
+
+
+# ---------------------------------------------------------------- counting
+
+def build_vocab(sentences, min_count=1):
+    min_count = _check_int(min_count, "min_count", 1)
+    counter = Counter()
+    for tokens in _check_sentences(sentences):
+        counter.update(tokens)
+    kept = sorted(((-c, w) for w, c in counter.items() if c >= min_count))
+    words = [w for _, w in kept]
+    counts = np.array([-c for c, _ in kept], dtype=np.int64)
+    return words, counts
+
+
+def encode(sentences, words):
+    words = list(words)
+    index = {w: i for i, w in enumerate(words)}
+    if len(index) != len(words):
+        raise ValueError("words must not contain duplicates")
+    return [np.array([index[t] for t in tokens if t in index], dtype=np.int64)
+            for tokens in _check_sentences(sentences)]
+
+
+def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
+    vocab_size = _check_int(vocab_size, "vocab_size", 1)
+    window = _check_int(window, "window", 1)
+    if weighting not in ("uniform", "harmonic"):
+        raise ValueError(f'weighting must be "uniform" or "harmonic", got {weighting!r}')
+    tokens, sentence_ids = _flatten(encoded, vocab_size)
+    # Lay the sentences end to end with `window` copies of a gap id (= vocab_size) between
+    # them: no window then reaches from one sentence into the next, and the pairs that touch
+    # a gap land in an extra row and column, dropped at the end.
+    gap, size = vocab_size, vocab_size + 1
+    n_sentences = sentence_ids[-1] + 1 if len(tokens) else 0
+    laid_out = np.full(len(tokens) + window * n_sentences, gap)
+    laid_out[np.arange(len(tokens)) + window * sentence_ids] = tokens
+    upper = np.zeros(size * size)  # upper[w_p * size + w_q] counts the pairs with p < q
+    for offset in range(1, window + 1):
+        weight = 1.0 if weighting == "uniform" else 1.0 / offset
+        pairs = laid_out[:-offset] * size + laid_out[offset:]   # every pair at this distance at once
+        np.add.at(upper, pairs, weight)                          # repeated pairs accumulate
+    upper = upper.reshape(size, size)[:vocab_size, :vocab_size]
+    return upper + upper.T  # each pair p < q also counts as the ordered pair (q, p)
+
+
+# ---------------------------------------------------------------- PPMI and SVD
+
+def ppmi(C, alpha=0.75, shift=1.0):
+    C = np.asarray(C, dtype=np.float64)
+    if C.ndim != 2:
+        raise ValueError(f"C must be a 2-D count matrix, got shape {C.shape}")
+    if not np.isfinite(C).all() or (C < 0).any():
+        raise ValueError("C must hold finite counts >= 0")
+    if not alpha > 0:
+        raise ValueError(f"alpha must be > 0, got {alpha!r}")
+    if not shift > 0:
+        raise ValueError(f"shift must be > 0 (its log is subtracted), got {shift!r}")
+    out = np.zeros(C.shape)
+    if not C.any():
+        return out
+    C = C / C.max()  # PMI does not change with the scale of C; this keeps every sum finite
+    rows, cols = C.sum(axis=1), C.sum(axis=0)
+    smoothed = cols ** alpha
+    p_context = smoothed / smoothed.sum()
+    w, c = np.nonzero(C)  # log only where C > 0: there P(w) > 0 and P_alpha(c) > 0 too
+    # log(P(w,c) / (P(w) P_alpha(c))) with P(w,c) = C / N and P(w) = rows / N: N cancels
+    pmi = np.log(C[w, c]) - np.log(rows[w]) - np.log(p_context[c])
+    out[w, c] = np.maximum(pmi - np.log(shift), 0.0)
+    return out
+
+
+def svd_embeddings(M, dim, power=0.5):
+    M = np.asarray(M, dtype=np.float64)
+    if M.ndim != 2:
+        raise ValueError(f"M must be 2-D, got shape {M.shape}")
+    if not np.isfinite(M).all():
+        raise ValueError("M must hold finite numbers")
+    dim = _check_int(dim, "dim", 1)
+    if dim > min(M.shape):
+        raise ValueError(f"dim must be at most min(M.shape) = {min(M.shape)}, got {dim}")
+    if not power >= 0:
+        raise ValueError(f"power must be >= 0, got {power!r}")
+    U, S, _ = np.linalg.svd(M, full_matrices=False)
+    U = U[:, :dim]
+    # A singular vector's sign is arbitrary; fix it (largest entry positive) so results are reproducible.
+    signs = np.sign(U[np.argmax(np.abs(U), axis=0), np.arange(dim)])
+    return U * np.where(signs == 0, 1.0, signs) * S[:dim] ** power
+
+
+# ---------------------------------------------------------------- skip-gram with negative sampling
+
+def _sgns_forward(W_in, W_out, centers, contexts, negatives):
+    """One batch, summed over its pairs: (loss_sum, g, targets, v, u).
+
+    targets[i] = [contexts[i], negatives[i, 0], ..., negatives[i, K-1]], v = W_in[centers],
+    u = W_out[targets] and g[i, j] = d loss_sum / d (u[i, j] . v[i])."""
+    targets = np.concatenate([contexts[:, None], negatives], axis=1)   # (B, 1 + K)
+    v = W_in[centers]                                                  # (B, d)
+    u = W_out[targets]                                                 # (B, 1 + K, d)
+    scores = np.einsum("bjd,bd->bj", u, v)                             # u.v, then every u_k.v
+    # z measures how wrong a score is: -u.v for the context, +u_k.v for a negative. Each term of
+    # the loss is -log sigmoid(-z) = softplus(z) = max(z, 0) + log(1 + exp(-|z|)), whose derivative
+    # is sigmoid(z) = 1 / (1 + exp(-z)), computed from the same exp(-|z|) <= 1: never an overflow.
+    sign = np.ones(targets.shape[1])
+    sign[0] = -1.0
+    z = scores * sign
+    e = np.exp(-np.abs(z))
+    loss_sum = float(np.sum(np.maximum(z, 0.0) + np.log1p(e)))
+    sigmoid_z = np.where(z >= 0, 1.0, e) / (1.0 + e)
+    g = sigmoid_z * sign       # context: sigmoid(u.v) - 1 = -sigmoid(-u.v); negative: sigmoid(u_k.v)
+    return loss_sum, g, targets, v, u
+
+
+def _scatter_add(table, rows, values):
+    """table[rows[i]] += values[i] for every i, in place, repeated rows accumulating.
+
+    np.add.at(table, rows, values) says the same; adding into the flat table with one
+    index per entry is several times faster."""
+    d = table.shape[1]
+    flat = (rows.reshape(-1, 1) * d + np.arange(d)).reshape(-1)
+    np.add.at(table.reshape(-1), flat, values.reshape(-1))
+
+
+def _apply_gradient(W_in, W_out, centers, g, targets, v, u):
+    """Add to W_in and W_out, in place, the gradient whose score derivatives are g."""
+    _scatter_add(W_in, centers, np.einsum("bj,bjd->bd", g, u))        # d/dv   = sum_j g_j u_j
+    _scatter_add(W_out, targets, g[:, :, None] * v[:, None, :])       # d/du_j = g_j v
+
+
+def _check_tables(W_in, W_out):
+    W_in = np.asarray(W_in, dtype=np.float64)
+    W_out = np.asarray(W_out, dtype=np.float64)
+    if W_in.ndim != 2 or W_out.ndim != 2 or W_in.shape[1] != W_out.shape[1]:
+        raise ValueError(f"W_in and W_out must be 2-D with the same number of columns, "
+                         f"got shapes {W_in.shape} and {W_out.shape}")
+    return W_in, W_out
+
+
+def sgns_loss_and_grads(W_in, W_out, centers, contexts, negatives):
+    W_in, W_out = _check_tables(W_in, W_out)
+    centers = _check_ids(centers, W_in.shape[0], "centers")
+    contexts = _check_ids(contexts, W_out.shape[0], "contexts")
+    negatives = _check_ids(negatives, W_out.shape[0], "negatives")
+    if centers.ndim != 1 or centers.size == 0 or contexts.shape != centers.shape:
+        raise ValueError(f"centers and contexts must be 1-D of the same length B >= 1, "
+                         f"got shapes {centers.shape} and {contexts.shape}")
+    if negatives.ndim != 2 or negatives.shape[0] != centers.shape[0]:
+        raise ValueError(f"negatives must have shape (B, K) = ({centers.shape[0]}, K), got {negatives.shape}")
+    B = len(centers)
+    loss_sum, g, targets, v, u = _sgns_forward(W_in, W_out, centers, contexts, negatives)
+    dW_in, dW_out = np.zeros(W_in.shape), np.zeros(W_out.shape)
+    _apply_gradient(dW_in, dW_out, centers, g / B, targets, v, u)    # the loss is a mean over the batch
+    return loss_sum / B, dW_in, dW_out
+
+
+def _training_pairs(tokens, sentence_ids, window):
+    """(centers, contexts): every ordered pair of positions p != q of one sentence with
+    |p - q| <= window, the same pairs cooccurrence_matrix counts."""
+    centers, contexts = [], []
+    for _, left, right in _window_pairs(tokens, sentence_ids, window):
+        centers += [left, right]
+        contexts += [right, left]
+    return np.concatenate(centers), np.concatenate(contexts)
+
+
+def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=0.025, seed=0):
+    vocab_size = _check_int(vocab_size, "vocab_size", 1)
+    dim = _check_int(dim, "dim", 1)
+    window = _check_int(window, "window", 1)
+    K = _check_int(negatives, "negatives", 1)
+    epochs = _check_int(epochs, "epochs", 1)
+    if not (isinstance(lr, (int, float, np.integer, np.floating)) and np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    tokens, sentence_ids = _flatten(encoded, vocab_size)
+    centers, contexts = _training_pairs(tokens, sentence_ids, window)
+    n_pairs = len(centers)
+    if n_pairs == 0:
+        raise ValueError("encoded has no training pairs: every sentence has fewer than 2 tokens")
+
+    rng = np.random.default_rng(seed)
+    noise = np.bincount(tokens, minlength=vocab_size) ** 0.75  # unigram counts ** 0.75
+    noise_cdf = np.cumsum(noise)                                # sampled by inverting the cdf
+    last_word = np.flatnonzero(noise)[-1]
+    W_in = (rng.random((vocab_size, dim)) - 0.5) / dim
+    W_out = np.zeros((vocab_size, dim))
+
+    losses, seen, total = [], 0, epochs * n_pairs
+    for _ in range(epochs):
+        order = rng.permutation(n_pairs)
+        epoch_centers, epoch_contexts = centers[order], contexts[order]
+        epoch_loss = 0.0
+        for start in range(0, n_pairs, _BATCH):
+            batch_centers = epoch_centers[start:start + _BATCH]
+            batch_contexts = epoch_contexts[start:start + _BATCH]
+            B = len(batch_centers)
+            negs = np.searchsorted(noise_cdf, rng.random((B, K)) * noise_cdf[-1], side="right")
+            negs = np.minimum(negs, last_word)  # in case rounding lands a draw on the cdf's end
+            loss_sum, g, targets, v, u = _sgns_forward(W_in, W_out, batch_centers, batch_contexts, negs)
+            # lr is a step per pair, as in word2vec: follow the gradient of the batch's SUM of pair
+            # losses (B times the gradient of the mean that sgns_loss_and_grads returns).
+            lr_t = lr * max(1.0 - seen / total, _MIN_LR_FRACTION)
+            _apply_gradient(W_in, W_out, batch_centers, -lr_t * g, targets, v, u)
+            epoch_loss += loss_sum
+            seen += B
+        losses.append(epoch_loss / n_pairs)
+    return W_in, np.array(losses)
