@@ -14,3 +14,11 @@ def weighted_cubic(x):
     x = np.asarray(x, dtype=float)
     w = np.arange(1, x.size + 1, dtype=float).reshape(x.shape)
     return float(np.sum(w * x ** 3) + np.prod(np.cos(x)))
+
+
+def row_norms_sum(x):
+    """sum_i ||x_i|| of a 2-D array: its gradient is x_i / ||x_i||, row by row."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"row_norms_sum needs a 2-D x of shape (rows, columns), got shape {x.shape}")
+    return float(np.sum(np.sqrt(np.sum(x * x, axis=1))))

@@ -1,0 +1,368 @@
+"""Variants of kata 4 that the hidden suite must judge right.
+
+Each variant is the reference solution with some functions redefined: the code below is
+appended to solutions/infonce.py, so its definitions replace the reference ones.
+WRONG holds mistakes learners really make (each must lose points); SLOW holds right but
+unvectorized code (it must fail the scale checks and nothing else); CORRECT holds right
+answers written differently (each must keep full marks).
+"""
+
+WRONG = {
+    "no_normalization_jacobian": (
+        "info_nce_grad returns the gradient with respect to the normalized n as if it were dz",
+        """
+def _normalize_backward(n, norms, dn):
+    return dn
+"""),
+    "gradient_misses_temperature": (
+        "info_nce_grad forgets the 1/temperature of the logits in the gradient",
+        """
+_reference_info_nce_grad = info_nce_grad
+
+
+def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
+    loss, dz1, dz2 = _reference_info_nce_grad(z1, z2, temperature, symmetric)
+    return loss, dz1 * temperature, dz2 * temperature
+"""),
+    "gradient_misses_batch_mean": (
+        "info_nce_grad forgets the 1/B of the mean: (softmax - onehot) / temperature",
+        """
+_reference_info_nce_grad = info_nce_grad
+
+
+def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
+    loss, dz1, dz2 = _reference_info_nce_grad(z1, z2, temperature, symmetric)
+    return loss, dz1 * len(dz1), dz2 * len(dz2)
+"""),
+    "exp_without_max_shift": (
+        "logsumexp and the softmax exponentiate the raw logits: exp(1/temperature) overflows",
+        """
+def logsumexp(X, axis=-1):
+    X = np.asarray(X, dtype=np.float64)
+    out = np.log(np.sum(np.exp(X), axis=axis))
+    return float(out) if out.ndim == 0 else out
+
+
+def _softmax_in_place(S, symmetric):
+    positives = np.diagonal(S).copy()
+    E = np.exp(S)
+    row_sums, col_sums = E.sum(axis=1, keepdims=True), E.sum(axis=0, keepdims=True)
+    loss = np.mean(np.log(row_sums[:, 0]) - positives)
+    W = E / row_sums
+    if symmetric:
+        loss = (loss + np.mean(np.log(col_sums[0]) - positives)) / 2
+        W = W + E / col_sums
+    S[...] = W
+    return float(loss)
+"""),
+    "max_shift_breaks_on_all_minus_inf": (
+        "logsumexp subtracts the max even when it is -inf: an all -inf row gives NaN",
+        """
+def logsumexp(X, axis=-1):
+    X = np.asarray(X, dtype=np.float64)
+    m = np.max(X, axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        out = np.log(np.sum(np.exp(X - m), axis=axis)) + np.squeeze(m, axis=axis)
+    return float(out) if out.ndim == 0 else out
+"""),
+    "max_without_keepdims": (
+        "logsumexp takes the max without keepdims, so X - m broadcasts against the wrong axis",
+        """
+def logsumexp(X, axis=-1):
+    X = np.asarray(X, dtype=np.float64)
+    m = np.max(X, axis=axis)
+    out = np.log(np.sum(np.exp(X - m), axis=axis)) + m
+    return float(out) if out.ndim == 0 else out
+"""),
+    "symmetric_sums_instead_of_averaging": (
+        "symmetric=True adds the row loss and the column loss instead of averaging them",
+        """
+_reference_info_nce = info_nce
+_reference_info_nce_grad = info_nce_grad
+
+
+def info_nce(z1, z2, temperature=0.1, symmetric=False):
+    loss = _reference_info_nce(z1, z2, temperature, symmetric)
+    return 2 * loss if symmetric else loss
+
+
+def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
+    loss, dz1, dz2 = _reference_info_nce_grad(z1, z2, temperature, symmetric)
+    return (2 * loss, 2 * dz1, 2 * dz2) if symmetric else (loss, dz1, dz2)
+"""),
+    "symmetric_gradient_drops_the_transpose_term": (
+        "symmetric=True: the loss averages both directions, the gradient keeps only the row softmax's half",
+        """
+_reference_info_nce_grad = info_nce_grad
+
+
+def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
+    if not symmetric:
+        return _reference_info_nce_grad(z1, z2, temperature)
+    _, dz1, dz2 = _reference_info_nce_grad(z1, z2, temperature)
+    return info_nce(z1, z2, temperature, True), dz1 / 2, dz2 / 2
+"""),
+    "softmax_over_columns": (
+        "the non-symmetric loss takes the softmax down each column of S instead of along each row",
+        """
+_reference_info_nce = info_nce
+_reference_info_nce_grad = info_nce_grad
+
+
+def info_nce(z1, z2, temperature=0.1, symmetric=False):
+    return _reference_info_nce(z2, z1, temperature, symmetric)
+
+
+def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
+    loss, dz2, dz1 = _reference_info_nce_grad(z2, z1, temperature, symmetric)
+    return loss, dz1, dz2
+"""),
+    "logits_not_normalized": (
+        "info_nce uses raw dot products z1 @ z2.T / temperature: no normalization",
+        """
+def _normalize(z):
+    return z, np.ones((z.shape[0], 1))
+"""),
+    "forward_differences": (
+        "numerical_gradient uses forward differences (f(x + h) - f(x)) / h",
+        """
+def numerical_gradient(f, x, h=1e-6):
+    x = np.asarray(x)
+    work = x.astype(np.float64, copy=True)
+    flat = work.reshape(-1)
+    grad = np.zeros(flat.size)
+    f0 = float(f(work))
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        grad[i] = (float(f(work)) - f0) / h
+        flat[i] = old
+    return grad.reshape(x.shape)
+"""),
+    "numerical_gradient_perturbs_x_in_place": (
+        "numerical_gradient perturbs the caller's x by +h, -2h, +h, which leaves rounding errors behind",
+        """
+def numerical_gradient(f, x, h=1e-6):
+    x = np.asarray(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    flat, g = x.reshape(-1), grad.reshape(-1)
+    for i in range(flat.size):
+        flat[i] += h
+        plus = float(f(x))
+        flat[i] -= 2 * h
+        minus = float(f(x))
+        flat[i] += h
+        g[i] = (plus - minus) / (2 * h)
+    return grad
+"""),
+    "numerical_gradient_on_integers": (
+        "numerical_gradient copies x in its own dtype: an integer x cannot hold x + h",
+        """
+def numerical_gradient(f, x, h=1e-6):
+    work = np.array(x, copy=True)
+    grad = np.zeros(work.shape)
+    flat, g = work.reshape(-1), grad.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        plus = float(f(work))
+        flat[i] = old - h
+        minus = float(f(work))
+        flat[i] = old
+        g[i] = (plus - minus) / (2 * h)
+    return grad
+"""),
+    "alignment_powers_the_coordinates": (
+        "alignment raises each coordinate difference to alpha instead of the distance",
+        """
+def alignment(z1, z2, alpha=2):
+    z1, z2 = _pair(z1, z2)
+    alpha = _positive(alpha, "alpha")
+    n1, _ = _normalize(z1)
+    n2, _ = _normalize(z2)
+    return float(np.mean(np.sum(np.abs(n1 - n2) ** alpha, axis=1)))
+"""),
+    "uniformity_includes_i_equals_j": (
+        "uniformity averages over all B * B pairs, the pairs i == j (distance 0) included",
+        """
+def uniformity(z, t=2):
+    z = _batch(z, "z")
+    t = _positive(t, "t")
+    if len(z) < 2:
+        raise ValueError("uniformity needs at least 2 rows")
+    n, _ = _normalize(z)
+    sq_dist = np.maximum(2.0 - 2.0 * n @ n.T, 0.0)
+    return float(logsumexp(-t * sq_dist.reshape(-1)) - np.log(sq_dist.size))
+"""),
+    "uniformity_underflows": (
+        "uniformity takes log(mean(exp(-t d^2))) directly: -inf once every exp underflows",
+        """
+def uniformity(z, t=2):
+    z = _batch(z, "z")
+    t = _positive(t, "t")
+    if len(z) < 2:
+        raise ValueError("uniformity needs at least 2 rows")
+    n, _ = _normalize(z)
+    i, j = np.triu_indices(len(n), k=1)
+    sq_dist = np.sum((n[i] - n[j]) ** 2, axis=1)
+    with np.errstate(divide="ignore"):
+        return float(np.log(np.mean(np.exp(-t * sq_dist))))
+"""),
+    "triplet_gradient_at_the_hinge": (
+        "triplet_loss treats hinge >= 0 as active, so rows exactly at the margin get a gradient",
+        """
+def triplet_loss(anchor, positive, negative, margin=0.2):
+    a, p = _pair(anchor, positive, ("anchor", "positive"))
+    _, n = _pair(anchor, negative, ("anchor", "negative"))
+    B = a.shape[0]
+    hinge = np.sum((a - p) ** 2, axis=1) - np.sum((a - n) ** 2, axis=1) + margin
+    active = (hinge >= 0)[:, None] * (2.0 / B)
+    return float(np.mean(np.maximum(hinge, 0.0))), (n - p) * active, (p - a) * active, (a - n) * active
+"""),
+    "triplet_gradient_misses_the_mean": (
+        "triplet_loss returns the gradients of the sum over rows, not of the mean",
+        """
+_reference_triplet_loss = triplet_loss
+
+
+def triplet_loss(anchor, positive, negative, margin=0.2):
+    loss, da, dp, dn = _reference_triplet_loss(anchor, positive, negative, margin)
+    B = len(da)
+    return loss, da * B, dp * B, dn * B
+"""),
+}
+
+SLOW = {
+    "pair_by_pair": (
+        "info_nce_grad right, but the logits and the gradients are built one pair (i, j) at a time",
+        """
+def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
+    z1, z2 = _pair(z1, z2)
+    temperature = _positive(temperature, "temperature")
+    n1, r1 = _normalize(z1)
+    n2, r2 = _normalize(z2)
+    B = len(n1)
+    S = np.empty((B, B))
+    for i in range(B):
+        for j in range(B):
+            S[i, j] = n1[i] @ n2[j] / temperature
+    loss = _softmax_in_place(S, symmetric)
+    half = 0.5 if symmetric else 1.0
+    dn1, dn2 = np.zeros_like(n1), np.zeros_like(n2)
+    for i in range(B):
+        for j in range(B):
+            g = (half * S[i, j] - (i == j)) / (B * temperature)
+            dn1[i] += g * n2[j]
+            dn2[j] += g * n1[i]
+    return loss, _normalize_backward(n1, r1, dn1), _normalize_backward(n2, r2, dn2)
+"""),
+}
+
+CORRECT = {
+    "quotient_rule": (
+        "the normalization backward from the quotient rule on z itself: dn/||z|| - z (z . dn) / ||z||^3",
+        """
+def _normalize_backward(n, norms, dn):
+    z = n * norms
+    return dn / norms - z * (np.sum(z * dn, axis=1, keepdims=True) / norms ** 3)
+"""),
+    "logsumexp_with_log1p": (
+        "logsumexp as max + log1p(sum(exp(x - max)) - 1); the symmetric gradient as two one-way calls",
+        """
+def logsumexp(X, axis=-1):
+    X = np.asarray(X, dtype=np.float64)
+    m = np.max(X, axis=axis, keepdims=True)
+    m = np.where(m == -np.inf, 0.0, m)
+    with np.errstate(divide="ignore"):
+        out = np.squeeze(m, axis=axis) + np.log1p(np.sum(np.exp(X - m), axis=axis) - 1.0)
+    return float(out) if out.ndim == 0 else out
+
+
+_one_way_grad = info_nce_grad
+
+
+def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
+    if not symmetric:
+        return _one_way_grad(z1, z2, temperature)
+    loss_a, dz1_a, dz2_a = _one_way_grad(z1, z2, temperature)
+    loss_b, dz2_b, dz1_b = _one_way_grad(z2, z1, temperature)  # S(z2, z1) is S.T
+    return (loss_a + loss_b) / 2, (dz1_a + dz1_b) / 2, (dz2_a + dz2_b) / 2
+"""),
+    "loops_where_no_scale_check_bites": (
+        "info_nce, alignment, uniformity and triplet_loss with plain loops; numerical_gradient with nditer",
+        """
+import math
+
+
+def info_nce(z1, z2, temperature=0.1, symmetric=False):
+    z1, z2 = _pair(z1, z2)
+    temperature = _positive(temperature, "temperature")
+    n1 = [row / max(np.linalg.norm(row), 1e-12) for row in z1]
+    n2 = [row / max(np.linalg.norm(row), 1e-12) for row in z2]
+    B = len(n1)
+    S = [[float(n1[i] @ n2[j]) / temperature for j in range(B)] for i in range(B)]
+
+    def one_way(S):
+        total = 0.0
+        for i in range(B):
+            m = max(S[i])
+            total += m + math.log(sum(math.exp(s - m) for s in S[i])) - S[i][i]
+        return total / B
+
+    loss = one_way(S)
+    if symmetric:
+        loss = (loss + one_way([list(col) for col in zip(*S)])) / 2
+    return loss
+
+
+def numerical_gradient(f, x, h=1e-6):
+    work = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(work)
+    it = np.nditer(work, flags=["multi_index"])
+    for _ in it:
+        k = it.multi_index
+        old = work[k]
+        work[k] = old + h
+        plus = f(work)
+        work[k] = old - h
+        minus = f(work)
+        work[k] = old
+        grad[k] = (plus - minus) / (2 * h)
+    return grad
+
+
+def alignment(z1, z2, alpha=2):
+    z1, z2 = _pair(z1, z2)
+    alpha = _positive(alpha, "alpha")
+    total = 0.0
+    for a, b in zip(z1, z2):
+        total += np.linalg.norm(a / np.linalg.norm(a) - b / np.linalg.norm(b)) ** alpha
+    return total / len(z1)
+
+
+def uniformity(z, t=2):
+    z = _batch(z, "z")
+    t = _positive(t, "t")
+    if len(z) < 2:
+        raise ValueError("uniformity needs at least 2 rows")
+    n = [row / np.linalg.norm(row) for row in z]
+    exponents = [-t * float(np.sum((n[i] - n[j]) ** 2)) for i in range(len(n)) for j in range(i + 1, len(n))]
+    m = max(exponents)
+    return m + math.log(sum(math.exp(e - m) for e in exponents) / len(exponents))
+
+
+def triplet_loss(anchor, positive, negative, margin=0.2):
+    a, p = _pair(anchor, positive, ("anchor", "positive"))
+    _, n = _pair(anchor, negative, ("anchor", "negative"))
+    B = len(a)
+    loss, da, dp, dn = 0.0, np.zeros_like(a), np.zeros_like(a), np.zeros_like(a)
+    for i in range(B):
+        hinge = np.sum((a[i] - p[i]) ** 2) - np.sum((a[i] - n[i]) ** 2) + margin
+        if hinge > 0:
+            loss += hinge / B
+            da[i] = 2 * (n[i] - p[i]) / B
+            dp[i] = 2 * (p[i] - a[i]) / B
+            dn[i] = 2 * (a[i] - n[i]) / B
+    return loss, da, dp, dn
+"""),
+}
