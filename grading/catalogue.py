@@ -116,7 +116,22 @@ KATAS: tuple[Kata, ...] = (
         "sum((a-p)**2, 1) - sum((a-n)**2, 1) + margin, active = hinge > 0 (strictly), gradients 2(n - p)/B, "
         "2(p - a)/B, 2(a - n)/B on active rows only.",
     )),
-    Kata(5, "whitening", "Whitening via SVD", 10, ("TODO",)),
+    Kata(5, "whitening", "Whitening via SVD", 10, (
+        "Start with the covariance: center with mu = X.mean(axis=0), then Sigma = Xc.T @ Xc / (n - 1), "
+        "a d x d matrix. np.cov(X) without rowvar=False treats rows as variables and gives n x n; compare "
+        "your Sigma with np.cov(X, rowvar=False).",
+        "np.linalg.svd(Sigma) returns U and s with s in descending order; for a symmetric PSD matrix this "
+        "is its eigendecomposition. With np.linalg.eigh instead, reverse both s and the columns of U (eigh "
+        "sorts ascending). The sign of each column does not matter.",
+        "PCA: W = U[:, :k] / np.sqrt(s[:k] + eps) (broadcasting scales column j). ZCA: the full (d, d) "
+        "version of that, multiplied on the right by U.T. Keep eps inside the square root so zero variances "
+        "stay finite, then check np.cov((X - mu) @ W, rowvar=False) is the identity.",
+        "apply_whitening is (X - mu) @ W with the fitted mu, never X's own mean; with normalize=True divide "
+        "each row by its norm, using 1 where the norm is 0. Check first that X is (n, d), mu is (d,) and W "
+        "is (d, k); in fit_whitening check dim in 1..d, dim None for zca, and the method name.",
+        "remove_top_components: with Xc = X - X.mean(axis=0) and U_k = U[:, :k] from the same covariance "
+        "SVD, return Xc - (Xc @ U_k) @ U_k.T. k = 0 gives Xc; validate k in 0..d.",
+    )),
     Kata(6, "collapse", "Collapse detection", 10, (
         "Write two private helpers first: one that turns X into a checked 2-D float64 array (at least "
         "2 rows, no NaN or inf, else ValueError), one that returns the singular values of the centered X. "

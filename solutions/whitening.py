@@ -1,0 +1,97 @@
+"""Kata 5 — whitening via SVD (reference solution)."""
+
+import numpy as np
+
+_METHODS = ("pca", "zca")
+
+
+def _check_data(X, name="X", min_rows=2):
+    """X as a finite float64 (n, d) array with n >= min_rows, or a ValueError."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n, d) with one sample per row, got shape {X.shape}")
+    if X.shape[0] < min_rows:
+        raise ValueError(f"{name} needs at least {min_rows} rows (samples), got {X.shape[0]}")
+    if X.shape[1] < 1:
+        raise ValueError(f"{name} needs at least one column, got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError(f"{name} must be finite: it holds NaN or inf")
+    return X
+
+
+def _check_int(value, name, low, high):
+    """value as a Python int in low..high, or a ValueError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in {low}..{high}, got {value}")
+    return int(value)
+
+
+def _principal_axes(X):
+    """mu, s, U: the mean row, and Sigma = U diag(s) U^T, s descending.
+
+    Sigma is the covariance of the rows (ddof=1): one d x d matrix product and one SVD
+    of that small symmetric matrix. For a symmetric PSD matrix the SVD is its
+    eigendecomposition, sorted in descending order; hermitian=True lets numpy compute
+    it through eigh, which is faster.
+    """
+    mu = X.mean(axis=0)
+    Xc = X - mu
+    sigma = (Xc.T @ Xc) / (X.shape[0] - 1)
+    U, s, _ = np.linalg.svd(sigma, hermitian=True)
+    return mu, s, U
+
+
+def fit_whitening(X, dim=None, method="pca", eps=1e-8):
+    X = _check_data(X)
+    d = X.shape[1]
+    if method not in _METHODS:
+        raise ValueError(f"method must be 'pca' or 'zca', got {method!r}")
+    if method == "zca" and dim is not None:
+        raise ValueError(f"dim must be None for method='zca' (ZCA keeps all {d} dimensions), got {dim!r}")
+    k = d if dim is None else _check_int(dim, "dim", 1, d)
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)) \
+            or not 0 < eps < np.inf:
+        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+
+    mu, s, U = _principal_axes(X)
+    scale = 1.0 / np.sqrt(s + eps)  # eps inside the root: zero-variance directions stay finite
+    if method == "pca":
+        W = U[:, :k] * scale[:k]
+    else:
+        W = (U * scale) @ U.T
+        W = (W + W.T) / 2  # symmetric exactly, not only up to rounding
+    return mu, W
+
+
+def _normalize_rows(Z):
+    """Rows scaled to unit L2 norm; zero rows stay zero. Rescaled first, so no overflow."""
+    peak = np.abs(Z).max(axis=1, keepdims=True)
+    Z = Z / np.where(peak > 0, peak, 1.0)
+    norms = np.linalg.norm(Z, axis=1, keepdims=True)
+    return Z / np.where(norms > 0, norms, 1.0)
+
+
+def apply_whitening(X, mu, W, normalize=False):
+    X = _check_data(X, min_rows=0)
+    W = np.asarray(W, dtype=np.float64)
+    mu = np.asarray(mu, dtype=np.float64)
+    d = X.shape[1]
+    if W.ndim != 2 or W.shape[0] != d or W.shape[1] < 1:
+        raise ValueError(f"W must have shape (d, k) = ({d}, k) to match X of shape {X.shape}, got {W.shape}")
+    if mu.shape != (d,):
+        raise ValueError(f"mu must have shape ({d},) to match X of shape {X.shape}, got {mu.shape}")
+    if not (np.isfinite(W).all() and np.isfinite(mu).all()):
+        raise ValueError("mu and W must be finite: they hold NaN or inf")
+    Z = (X - mu) @ W
+    return _normalize_rows(Z) if normalize else Z
+
+
+def remove_top_components(X, k):
+    X = _check_data(X)
+    k = _check_int(k, "k", 0, X.shape[1])
+    mu, _, U = _principal_axes(X)
+    Xc = X - mu
+    top = U[:, :k]
+    return Xc - (Xc @ top) @ top.T
