@@ -18,7 +18,7 @@ from grading.sources import learner, solutions
 def check(*katas, solutions_folder=False):
     """Grade katas (default: all) and return the report; it displays itself in Jupyter."""
     source = solutions() if solutions_folder else learner()
-    return grade(source, list(katas) or None, detailed=bool(katas))
+    return grade(source, list(katas) or None, detailed=bool(katas), parallel=2)
 
 
 if __name__ == "__main__":

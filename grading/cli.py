@@ -18,6 +18,7 @@ from .sandbox import Limits
 
 STATE = Path(os.environ.get("GRADER_STATE", ROOT / ".grader-state.json"))
 USAGE_ERROR = 2
+PARALLEL = min(2, os.cpu_count() or 1)  # judges at once when grading one folder
 
 
 class UsageError(Exception):
@@ -170,7 +171,7 @@ def watch(args, source) -> int:
     try:
         while True:
             if current is None:
-                overview = grade(source, limits=_limits(args))
+                overview = grade(source, limits=_limits(args), parallel=PARALLEL)
                 todo = [k.kata.name for k in overview.katas if k.status != "done"]
                 if not todo:
                     print(overview)
@@ -220,7 +221,8 @@ def run(argv=None) -> int:
         return demos.run(args.demo, source, plot=args.plot)
     if args.hint:
         if not names:
-            todo = [k.kata.name for k in grade(source, limits=_limits(args)).katas if k.status != "done"]
+            todo = [k.kata.name for k in grade(source, limits=_limits(args), parallel=PARALLEL).katas
+                    if k.status != "done"]
             if not todo:
                 print("Every kata passes: no hint needed.")
                 return 0
@@ -231,7 +233,7 @@ def run(argv=None) -> int:
         return watch(args, source)
     try:
         result = grade(source, names or None, detailed=bool(names) and not args.list,
-                       limits=_limits(args, confine=bool(args.submission)))
+                       limits=_limits(args, confine=bool(args.submission)), parallel=PARALLEL)
     finally:
         source.close()
     print(list_katas(result) if args.list else result)
@@ -243,6 +245,9 @@ def run(argv=None) -> int:
 def main(argv=None) -> int:
     try:
         return run(argv)
+    except BrokenPipeError:  # the reader went away (python grader.py | head): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except UsageError as exc:
         print(f"grader.py: {exc}", file=sys.stderr)
         return USAGE_ERROR

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,30 +139,56 @@ def _kata_result(kata: Kata, file, records: list, note: str = "") -> KataResult:
     return KataResult(kata, Path(file) if file else None, checks, note)
 
 
-def grade(source: Source, names=None, detailed: bool = False, limits: Limits | None = None) -> Grade:
-    """Grade the katas `names` (default: all) of `source` with the hidden suite.
+def _groups(katas: list, n: int) -> list:
+    """Split katas into n groups of similar cost (the size of each hidden suite stands for it),
+    each kept in catalogue order."""
+    n = max(1, min(n, len(katas)))
+    loads = [0] * n
+    groups = [[] for _ in range(n)]
+    for k in sorted(katas, key=lambda k: -(k.suite.stat().st_size if k.suite.is_file() else 0)):
+        i = loads.index(min(loads))
+        groups[i].append(k)
+        loads[i] += k.suite.stat().st_size if k.suite.is_file() else 0
+    return [sorted(g, key=lambda k: k.number) for g in groups if g]
 
-    All katas are judged in one judge process. If that judge fails (kata code may kill it),
-    each kata is judged again on its own, so that only the one that breaks its judge goes
-    ungraded; if every kata fails that way, the grader itself is broken: JudgeFailed."""
+
+def _judge(katas: list, files: dict, limits: Limits):
+    """(records, {kata: why it stopped}) for katas judged in one process.
+
+    If that judge fails (kata code may kill it), each kata is judged again on its own, so
+    that only the one that breaks its judge goes ungraded."""
+    try:
+        return judge.run([k.name for k in katas], files, limits), {}
+    except judge.JudgeFailed as failure:
+        if len(katas) == 1:
+            return [], {katas[0].name: str(failure)}
+        records, stopped = [], {}
+        for k in katas:
+            more, why = _judge([k], {k.name: files[k.name]}, limits)
+            records += more
+            stopped.update(why)
+        return records, stopped
+
+
+def grade(source: Source, names=None, detailed: bool = False, limits: Limits | None = None,
+          parallel: int = 1) -> Grade:
+    """Grade the katas `names` (default: all) of `source` with the hidden suite, in up to
+    `parallel` judge processes at once. If every kata's judge fails, the grader itself is
+    broken: JudgeFailed."""
     katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
     limits = limits or Limits()
     start = time.perf_counter()
     files = {k.name: source.files.get(k.name) for k in katas}
-    stopped = {}
-    try:
-        records = judge.run([k.name for k in katas], files, limits)
-    except judge.JudgeFailed as failure:
-        if len(katas) == 1:
-            raise
-        records = []
-        for k in katas:
-            try:
-                records += judge.run([k.name], {k.name: files[k.name]}, limits)
-            except judge.JudgeFailed as exc:
-                stopped[k.name] = str(exc)
-        if len(stopped) == len(katas):
-            raise failure
+    groups = _groups(katas, parallel)
+    if len(groups) == 1:
+        outcomes = [_judge(groups[0], files, limits)]
+    else:
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            outcomes = list(pool.map(lambda g: _judge(g, files, limits), groups))
+    records = [r for recs, _ in outcomes for r in recs]
+    stopped = {k: why for _, why in outcomes for k, why in why.items()}
+    if len(stopped) == len(katas):
+        raise judge.JudgeFailed(next(iter(stopped.values())))
     by_kata = {k.name: [] for k in katas}
     for r in records:
         by_kata.setdefault(r["kata"], []).append(r)
