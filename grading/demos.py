@@ -9,14 +9,28 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import traceback
+from pathlib import Path
 
+from . import catalogue
 from .catalogue import ROOT
 
 DEMOS = ROOT / "demos"
 
 
 def available() -> list:
-    return sorted(p.stem for p in DEMOS.glob("*.py") if not p.name.startswith("_"))
+    """The katas with a demo, in catalogue order (other files in demos/ are their helpers)."""
+    return [k.name for k in catalogue.KATAS if (DEMOS / f"{k.name}.py").is_file()]
+
+
+def _unwritten(exc: BaseException, source):
+    """(kata, function) of the kata function that raised NotImplementedError, if one did."""
+    files = {Path(p).resolve(): name for name, p in source.files.items() if p}
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        kata = files.get(Path(frame.filename).resolve())
+        if kata:
+            return kata, frame.name
+    return None
 
 
 def _import(path, name):
@@ -42,8 +56,9 @@ def run(name: str, source, plot: bool = False) -> int:
 
     try:
         return _import(DEMOS / f"{name}.py", f"_demo_{name}").run(load, plot=plot) or 0
-    except NotImplementedError:
-        print(f"\nThe {name} demo runs your own functions, and one of them is not written yet.\n"
-              f"Finish the kata (python grader.py {name}), or watch the reference: "
+    except NotImplementedError as exc:
+        kata, function = _unwritten(exc, source) or (name, "a function")
+        print(f"\nThe {name} demo runs your own functions, and {kata}.{function}() is not written yet.\n"
+              f"Finish it (python grader.py {kata}), or watch the reference: "
               f"python grader.py --demo {name} --solutions", file=sys.stderr)
         return 1

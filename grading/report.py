@@ -102,6 +102,9 @@ def detail(grade: Grade) -> str:
         if k.status == "not started":
             lines.append(f"  Read {_rel(k.kata.lesson)}, then replace each `raise NotImplementedError` "
                          f"in {_rel(k.file)}.")
+        if k.status == "missing":
+            lines += _first_line(k)
+            continue
         if k.status == "does not import":
             lines += ["  " + k.first_failure().message] + [f"    at line {f['line']}: {f['code']}"
                                                             for f in k.first_failure().where[-1:]]
@@ -130,8 +133,8 @@ def gradescope(grade: Grade) -> dict:
                 output += "".join(f"\n  at line {f['line']}, in {f['function']}: {f['code']}" for f in c.where[-3:])
             tests.append({
                 "name": f"{k.kata.number}. {k.kata.name}: {c.title}",
-                "score": round(c.score, 4),
-                "max_score": round(c.max_score, 4),
+                "score": c.score,  # unrounded, so that the tests add up to the total
+                "max_score": c.max_score,
                 "status": "passed" if c.passed else "failed",
                 "output": output or "passed",
                 "tags": [k.kata.name],
