@@ -2,7 +2,7 @@
 
     python grader.py --demo infonce               your functions (katas/infonce.py)
     python grader.py --demo infonce --solutions   the reference
-    python grader.py --demo infonce --plot        also save infonce_demo.png (needs matplotlib)
+    python grader.py --demo infonce --plot        also save demo-infonce.png (needs matplotlib)
 
 Synthetic two-view data: N latent points in 8 dimensions, seen through a fixed random map into
 32 dimensions with a common offset, twice, with independent noise: x1 and x2 are two views of
@@ -17,34 +17,20 @@ optimum, sending every input to the same direction; the last table shows it gett
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 
-LATENT, DIM, OUT = 8, 32, 16
-N_TRAIN, N_TEST = 2048, 256
-EPOCHS, BATCH, LR, TEMPERATURE = 12, 128, 4.0, 0.2
+# the data, the SGD loop and the positives-only loss are shared with other demos (demos/_encoders.py)
+_spec = importlib.util.spec_from_file_location("_demo_encoders", Path(__file__).with_name("_encoders.py"))
+_encoders = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_encoders)
 
-
-def make_views(rng, n, mix, offset, noise=0.4):
-    u = rng.normal(size=(n, LATENT))
-    clean = u @ mix + offset
-    return clean + noise * rng.normal(size=(n, DIM)), clean + noise * rng.normal(size=(n, DIM))
-
-
-def unit(z):
-    return z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
-
-
-def alignment_only_grad(z1, z2):
-    """Loss mean ||n1 - n2||^2 and its gradients with respect to z1 and z2 (no negatives)."""
-    n1, n2 = unit(z1), unit(z2)
-    diff = n1 - n2
-    loss = float(np.mean(np.sum(diff * diff, axis=1)))
-    dn1 = 2.0 * diff / len(z1)
-
-    def back(n, z, dn):
-        return (dn - n * np.sum(n * dn, axis=1, keepdims=True)) / np.linalg.norm(z, axis=1, keepdims=True)
-
-    return loss, back(n1, z1, dn1), back(n2, z2, -dn1)
+LATENT, DIM, OUT = _encoders.LATENT, _encoders.DIM, _encoders.OUT
+N_TRAIN, N_TEST = _encoders.N_TRAIN, _encoders.N_TEST
+BATCH, LR, TEMPERATURE = _encoders.BATCH, _encoders.LR, _encoders.TEMPERATURE
+make_views, unit, alignment_only_grad = _encoders.make_views, _encoders.unit, _encoders.alignment_only_grad
 
 
 def effective_rank(z):
@@ -72,23 +58,13 @@ def top1(z1, z2):
 def train(kata, step, W0, train_views, test_views, rng):
     """Minibatch SGD on W; per epoch (epoch 0: before any step) the mean training loss and the
     alignment and uniformity of the held-out pairs."""
-    W = W0.copy()
-    (x1, x2), (t1, t2) = train_views, test_views
-    history = []
-    for epoch in range(EPOCHS + 1):
-        order = rng.permutation(len(x1))
-        losses = []
-        for start in range(0, len(order), BATCH):
-            rows = order[start:start + BATCH]
-            a, b = x1[rows], x2[rows]
-            loss, dz1, dz2 = step(a @ W, b @ W)
-            if epoch > 0:
-                # z1 = a @ W and z2 = b @ W share W, so both gradients flow into it
-                W -= LR * (a.T @ np.asarray(dz1) + b.T @ np.asarray(dz2))
-            losses.append(loss)
+    t1, t2 = test_views
+
+    def measure(W):
         z1, z2 = t1 @ W, t2 @ W
-        history.append((float(np.mean(losses)), kata.alignment(z1, z2), kata.uniformity(z1)))
-    return W, history
+        return kata.alignment(z1, z2), kata.uniformity(z1)
+
+    return _encoders.train(step, W0, train_views, rng, measure)
 
 
 def run(load, plot=False) -> int:
@@ -150,5 +126,5 @@ def _plot(nce, pos):
         ax.set_xlabel("epoch")
     axes[0].legend()
     fig.tight_layout()
-    fig.savefig("infonce_demo.png", dpi=120)
-    print("Saved infonce_demo.png")
+    fig.savefig("demo-infonce.png", dpi=120)
+    print("Saved demo-infonce.png")
