@@ -146,7 +146,14 @@ def svd_embeddings(M, dim, power=0.5):
         raise ValueError(f"dim must be at most min(M.shape) = {min(M.shape)}, got {dim}")
     if not power >= 0:
         raise ValueError(f"power must be >= 0, got {power!r}")
-    U, S, _ = np.linalg.svd(M, full_matrices=False)
+    if M.shape[0] <= M.shape[1]:
+        # The left singular pairs of M are the eigenpairs of the symmetric M M^T (eigenvalues S^2):
+        # one product and eigh are several times faster than a full SVD of a (V, V) matrix.
+        eigenvalues, vectors = np.linalg.eigh(M @ M.T)
+        top = np.argsort(eigenvalues)[::-1][:dim]
+        U, S = vectors[:, top], np.sqrt(np.clip(eigenvalues[top], 0.0, None))
+    else:
+        U, S, _ = np.linalg.svd(M, full_matrices=False)
     U = U[:, :dim]
     # A singular vector's sign is arbitrary; fix it (largest entry positive) so results are reproducible.
     signs = np.sign(U[np.argmax(np.abs(U), axis=0), np.arange(dim)])
