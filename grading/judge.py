@@ -113,7 +113,7 @@ def main() -> int:
         out.close()
         return 2
     finally:
-        procs.sweep()
+        procs.sweep({})
     json.dump({"records": records}, out)
     out.close()
     return 0

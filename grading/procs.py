@@ -3,8 +3,8 @@
 - The judge becomes a *child subreaper* (Linux): a process that kata code starts and then
   orphans (double fork, setsid) is re-parented to the judge instead of to init, so it can
   still be found.
-- `sweep(keep)` kills every descendant of this process except the pids in `keep` (the live
-  workers themselves): run after every check.
+- `sweep(workers)` kills every descendant of this process that its live workers do not
+  account for: run after every check.
 - `kill_tree(pid)` stops a process and everything below it.
 - `confine()` shuts a worker in before it imports kata code (see its docstring).
 Elsewhere than Linux these do what they can and never fail.
@@ -90,17 +90,26 @@ def kill_tree(pid: int) -> None:
     kill_all([pid] + descendants(pid))
 
 
-def sweep(keep=()) -> int:
-    """Kill every descendant of this process except the pids in `keep` (the live workers);
-    only for a process whose children are all workers, like the judge. How many it killed."""
-    keep = set(keep)
+def strays_below(worker: int, confined: bool) -> list:
+    """What a worker's kata code started: everything below the worker, except, for a confined
+    worker, its direct child (the PID-1 process that runs the kata). One read of the worker's
+    children decides which is which, so a child forked meanwhile is never mistaken for a stray."""
+    if not confined:
+        return descendants(worker)
+    return [p for inner in children(worker) for p in descendants(inner)]
+
+
+def sweep(workers: dict) -> int:
+    """Kill every descendant of this process that its live workers ({pid: confined}) do not
+    account for: what kata code started below them, and orphans re-parented to us. Only for a
+    process whose children are all workers, like the judge. Returns how many it killed."""
     strays = []
     for child in children(os.getpid()):
-        if child in keep:
-            strays += descendants(child)  # a worker has no business starting processes
+        if child in workers:
+            strays += strays_below(child, workers[child])
         else:
             strays += [child] + descendants(child)
-    strays = [p for p in strays if p not in keep and _is_stray_candidate(p)]
+    strays = [p for p in strays if _is_stray_candidate(p)]
     kill_all(strays)
     if strays:
         _reap()

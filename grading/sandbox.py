@@ -196,17 +196,13 @@ class Kata:
                            f"{self._limits.kata_seconds:g} s in earlier checks (endless loops or far too slow code).")
         return left
 
-    def own_pids(self) -> list:
-        """The worker's own processes: itself, and with confine its PID-1 child."""
-        if self._worker is None:
-            return []
-        pid = self._worker.proc.pid
-        return [pid] + (procs.children(pid) if self._limits.confine else [])
+    def workers(self) -> dict:
+        """{pid: confined} of this kata's live worker, for the judge's sweeps."""
+        return {self._worker.proc.pid: self._limits.confine} if self._worker is not None else {}
 
     def sweep(self) -> int:
         """Kill every process the kata's code started below its worker; how many there were."""
-        own = self.own_pids()
-        stray = [p for p in procs.descendants(own[0]) if p not in own] if own else []
+        stray = [p for pid, confined in self.workers().items() for p in procs.strays_below(pid, confined)]
         procs.kill_all(stray)
         return len(stray)
 

@@ -68,6 +68,6 @@ def kata(request):
     # Nothing the kata's code started survives its check. In the judge (a subreaper) that
     # includes orphans re-parented to it; elsewhere, what sits below the worker.
     if procs.IS_SUBREAPER:
-        procs.sweep(keep=[pid for p in katas.values() for pid in p.own_pids()])
+        procs.sweep({pid: confined for p in katas.values() for pid, confined in p.workers().items()})
     else:
         proxy.sweep()
