@@ -191,12 +191,12 @@ def test_sq_euclidean_rejects_mismatched_dims(kata):
 
 @pytest.mark.points(0.5)
 def test_scale_sq_euclidean_is_vectorized(kata):
-    """sq_euclidean handles 2000 x 2000 pairs in 768 dimensions quickly"""
-    X = rng(8).normal(size=(2000, 768))
+    """sq_euclidean handles 2500 x 2500 pairs in 1024 dimensions quickly"""
+    X = rng(8).normal(size=(2500, 1024))
     called = kata.limit(5.0, "correct but too slow: vectorize (one matrix product X @ Y.T, "
                              "no loop and no (n, m, d) array)").sq_euclidean(X)
-    got = as_array(called, (2000, 2000))
-    rows = np.arange(0, 2000, 97)
+    got = as_array(called, (2500, 2500))
+    rows = np.arange(0, 2500, 97)
     x2 = np.einsum("ij,ij->i", X, X)
     expected = x2[rows, None] + x2[None, :] - 2 * X[rows] @ X.T
     expected[np.arange(len(rows)), rows] = 0.0
