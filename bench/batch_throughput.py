@@ -21,6 +21,7 @@ from grading import catalogue  # noqa: E402
 
 
 def make_batch(folder: Path, n: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         sub = folder / f"student{i:03d}"
         sub.mkdir()
