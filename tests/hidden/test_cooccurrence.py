@@ -3,8 +3,8 @@
 Expected values come from small hand-derived cases, from plain formulas written here
 (loops over positions, pairs and matrix entries), from finite differences of a plain loss,
 from matrices built with a known SVD, and from properties of training (the loss goes
-down, a seed fixes the result, words of one planted topic end up neighbours); never
-from solutions/.
+down, a seed fixes the result, words of one planted topic end up neighbours). The
+reference solutions are never used.
 """
 
 import numpy as np
