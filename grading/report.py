@@ -49,8 +49,6 @@ def table(grade: Grade) -> str:
 
 def _first_line(k: KataResult) -> list:
     check = k.first_failure()
-    if k.status == "not started":
-        return [f"  not started: read {_rel(k.kata.lesson)}, then fill in {_rel(k.file)}."]
     if k.status == "missing":
         note = k.note if k.note and k.note != "missing" else f"there is no {k.kata.name}.py here"
         return [f"  missing: {note}."]
@@ -62,11 +60,19 @@ def _first_line(k: KataResult) -> list:
 
 
 def summary(grade: Grade) -> str:
-    """The table, then the first thing to fix in each unfinished kata, then what to run next."""
+    """The table, then the first thing to fix in each kata under way, then what to run next."""
     lines = [table(grade)]
     unfinished = [k for k in grade.katas if k.status != "done"]
     for k in unfinished:
-        lines += ["", f"{k.kata.number}. {k.kata.name}: {k.status}"] + _first_line(k)
+        if k.status != "not started":
+            lines += ["", f"{k.kata.number}. {k.kata.name}: {k.status}"] + _first_line(k)
+    waiting = [k for k in unfinished if k.status == "not started"]
+    if waiting:
+        first = waiting[0]
+        lines += ["", f"Not started: {', '.join(k.kata.name for k in waiting)}."]
+        if first is unfinished[0]:
+            lines.append(f"Start with {first.kata.name}: read {_rel(first.kata.lesson)}, "
+                         f"then fill in {_rel(first.file)}.")
     if unfinished:
         nxt = unfinished[0].kata.name
         lines += ["", f"Next: python grader.py {nxt}   (every failing check, with your output)",
