@@ -10,7 +10,7 @@ In Jupyter:  import grader; grader.check("lookup_tables")
 
 import sys
 
-from grading.cli import main
+from grading.cli import PARALLEL, main
 from grading.results import grade
 from grading.sources import learner, solutions
 
@@ -18,7 +18,7 @@ from grading.sources import learner, solutions
 def check(*katas, solutions_folder=False):
     """Grade katas (default: all) and return the report; it displays itself in Jupyter."""
     source = solutions() if solutions_folder else learner()
-    return grade(source, list(katas) or None, detailed=bool(katas), parallel=2)
+    return grade(source, list(katas) or None, detailed=bool(katas), parallel=PARALLEL)
 
 
 if __name__ == "__main__":

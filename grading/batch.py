@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import catalogue, report, sources
 from .judge import JudgeFailed
-from .results import Grade, grade
+from .results import grade
 from .sandbox import Limits
 
 

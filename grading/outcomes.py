@@ -65,6 +65,3 @@ class Unreadable(CheckFailed):
 
     kind = "unreadable"
 
-
-KINDS = ("passed", "mismatch", "not_started", "raised", "timeout", "crashed",
-         "import_error", "missing", "unreadable", "internal")

@@ -38,9 +38,6 @@ class Check:
     max_score: float = 0.0
 
 
-STATUSES = ("done", "in progress", "not started", "does not import", "missing", "not graded")
-
-
 @dataclass
 class KataResult:
     kata: Kata

@@ -8,25 +8,16 @@ import numpy as np
 import pytest
 
 from grading import checks, wire
+from grading.catalogue import ROOT
 from grading.outcomes import Crashed, ImportFailed, Mismatch, NotStarted, Raised, TimedOut, Unreadable
 from grading.sandbox import Kata, Limits
 
-CALLABLES = None
 
 
 def make(tmp_path, source, name="k", **limits):
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(source))
-    from conftest import ROOT
     return Kata(name, path, Limits(**limits), ROOT / "tests" / "hidden" / "callables.py")
-
-
-@pytest.fixture
-def kata(tmp_path, request):
-    proxy = make(tmp_path, request.param) if hasattr(request, "param") else None
-    yield proxy
-    if proxy:
-        proxy.close()
 
 
 def roundtrip(value):
