@@ -156,7 +156,8 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     - each epoch visits every pair once, in an order shuffled by rng, in minibatches of
       256 pairs (the last one may be smaller);
     - each pair gets `negatives` noise words, drawn with replacement from the unigram
-      distribution of encoded to the power 0.75: P(w) = count(w) ** 0.75 / sum of them;
+      distribution of encoded to the power 0.75: P(w) = count(w) ** 0.75 / sum of them
+      (a draw of its own, or one shared by a group of pairs of its minibatch: both are fine);
     - a step moves the rows of W_in and W_out by -lr_t times the SUM over the batch of the
       pairs' gradients (= lr_t * B * the gradients of the batch-mean loss that
       sgns_loss_and_grads returns), so lr is the per-pair step of word2vec;

@@ -5,6 +5,7 @@ from collections import Counter
 import numpy as np
 
 _BATCH = 256           # training pairs per minibatch in train_sgns
+_NOISE_GROUP = 16      # consecutive pairs of a minibatch that share one draw of noise words
 _MIN_LR_FRACTION = 1e-4  # the linear decay of train_sgns stops at lr * _MIN_LR_FRACTION
 
 
@@ -171,17 +172,23 @@ def _sgns_forward(W_in, W_out, centers, contexts, negatives):
     v = W_in[centers]                                                  # (B, d)
     u = W_out[targets]                                                 # (B, 1 + K, d)
     scores = np.einsum("bjd,bd->bj", u, v)                             # u.v, then every u_k.v
+    loss_sum, g = _loss_and_score_grads(scores)
+    return loss_sum, g, targets, v, u
+
+
+def _loss_and_score_grads(scores):
+    """(loss_sum, g) for scores of shape (B, 1 + K): column 0 holds each pair's u.v, the others
+    its u_k.v; g holds d loss_sum / d score, of the shape of scores."""
     # z measures how wrong a score is: -u.v for the context, +u_k.v for a negative. Each term of
     # the loss is -log sigmoid(-z) = softplus(z) = max(z, 0) + log(1 + exp(-|z|)), whose derivative
     # is sigmoid(z) = 1 / (1 + exp(-z)), computed from the same exp(-|z|) <= 1: never an overflow.
-    sign = np.ones(targets.shape[1])
+    sign = np.ones(scores.shape[1])
     sign[0] = -1.0
     z = scores * sign
     e = np.exp(-np.abs(z))
     loss_sum = float(np.sum(np.maximum(z, 0.0) + np.log1p(e)))
     sigmoid_z = np.where(z >= 0, 1.0, e) / (1.0 + e)
-    g = sigmoid_z * sign       # context: sigmoid(u.v) - 1 = -sigmoid(-u.v); negative: sigmoid(u_k.v)
-    return loss_sum, g, targets, v, u
+    return loss_sum, sigmoid_z * sign  # context: sigmoid(u.v) - 1 = -sigmoid(-u.v); negative: sigmoid(u_k.v)
 
 
 def _scatter_add(table, rows, values):
@@ -198,6 +205,37 @@ def _apply_gradient(W_in, W_out, centers, g, targets, v, u):
     """Add to W_in and W_out, in place, the gradient whose score derivatives are g."""
     _scatter_add(W_in, centers, np.einsum("bj,bjd->bd", g, u))        # d/dv   = sum_j g_j u_j
     _scatter_add(W_out, targets, g[:, :, None] * v[:, None, :])       # d/du_j = g_j v
+
+
+def _in_groups(rows, size):
+    """rows (B, ...) as (G, size, ...) with G = ceil(B / size), zero rows padding the last group."""
+    if len(rows) % size:
+        padding = np.zeros((size - len(rows) % size,) + rows.shape[1:], dtype=rows.dtype)
+        rows = np.concatenate([rows, padding])
+    return rows.reshape((-1, size) + rows.shape[1:])
+
+
+def _sgns_step_shared_negatives(W_in, W_out, centers, contexts, negatives, lr):
+    """One SGD step, in place, with the per-pair step lr; returns the batch's loss sum before it.
+
+    negatives (G, K) holds the noise words of each group of _NOISE_GROUP consecutive pairs: the
+    loss is that of sgns_loss_and_grads with negatives.repeat(_NOISE_GROUP, axis=0)[:B]. Sharing
+    them, a group gathers each noise row once, gets its scores and their gradients from small
+    matrix products, and scatters G * K noise rows instead of B * K."""
+    B, d = len(centers), W_in.shape[1]
+    K = negatives.shape[1]
+    v, u, u_noise = W_in[centers], W_out[contexts], W_out[negatives]  # (B, d), (B, d), (G, K, d)
+    v_groups = _in_groups(v, _NOISE_GROUP)                            # (G, size, d)
+    noise_scores = v_groups @ u_noise.transpose(0, 2, 1)              # (G, size, K): every u_k.v
+    scores = np.column_stack([np.einsum("bd,bd->b", u, v), noise_scores.reshape(-1, K)[:B]])
+    loss_sum, g = _loss_and_score_grads(scores)
+    step = (-lr * g).astype(W_in.dtype)                               # -lr * d loss_sum / d score
+    step_context, step_noise = step[:, :1], _in_groups(step[:, 1:], _NOISE_GROUP)
+    delta_v = step_context * u + (step_noise @ u_noise).reshape(-1, d)[:B]  # before W_out changes
+    _scatter_add(W_out, contexts, step_context * v)
+    _scatter_add(W_out, negatives, step_noise.transpose(0, 2, 1) @ v_groups)  # (G, K, d), group sums
+    _scatter_add(W_in, centers, delta_v)
+    return loss_sum
 
 
 def _check_tables(W_in, W_out):
@@ -254,8 +292,10 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     noise = np.bincount(tokens, minlength=vocab_size) ** 0.75  # unigram counts ** 0.75
     noise_cdf = np.cumsum(noise)                                # sampled by inverting the cdf
     last_word = np.flatnonzero(noise)[-1]
-    W_in = (rng.random((vocab_size, dim)) - 0.5) / dim
-    W_out = np.zeros((vocab_size, dim))
+    # float32 tables, as in word2vec: half the memory to move on every gather and scatter, and
+    # precision to spare for SGD. The losses are still summed in float64.
+    W_in = ((rng.random((vocab_size, dim)) - 0.5) / dim).astype(np.float32)
+    W_out = np.zeros((vocab_size, dim), dtype=np.float32)
 
     losses, seen, total = [], 0, epochs * n_pairs
     for _ in range(epochs):
@@ -265,15 +305,17 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
         for start in range(0, n_pairs, _BATCH):
             batch_centers = epoch_centers[start:start + _BATCH]
             batch_contexts = epoch_contexts[start:start + _BATCH]
-            B = len(batch_centers)
-            negs = np.searchsorted(noise_cdf, rng.random((B, K)) * noise_cdf[-1], side="right")
+            # One draw of K noise words per group of _NOISE_GROUP pairs: each pair still meets K
+            # draws from the noise distribution, at a fraction of the cost of a draw per pair.
+            # (A draw shared by the whole batch would be cheaper still, but a noise word would
+            # then take _BATCH gradient terms in one step: training diverges at larger lr.)
+            n_groups = -(-len(batch_centers) // _NOISE_GROUP)
+            negs = np.searchsorted(noise_cdf, rng.random((n_groups, K)) * noise_cdf[-1], side="right")
             negs = np.minimum(negs, last_word)  # in case rounding lands a draw on the cdf's end
-            loss_sum, g, targets, v, u = _sgns_forward(W_in, W_out, batch_centers, batch_contexts, negs)
             # lr is a step per pair, as in word2vec: follow the gradient of the batch's SUM of pair
             # losses (B times the gradient of the mean that sgns_loss_and_grads returns).
             lr_t = lr * max(1.0 - seen / total, _MIN_LR_FRACTION)
-            _apply_gradient(W_in, W_out, batch_centers, -lr_t * g, targets, v, u)
-            epoch_loss += loss_sum
-            seen += B
+            epoch_loss += _sgns_step_shared_negatives(W_in, W_out, batch_centers, batch_contexts, negs, lr_t)
+            seen += len(batch_centers)
         losses.append(epoch_loss / n_pairs)
-    return W_in, np.array(losses)
+    return W_in.astype(np.float64), np.array(losses)

@@ -420,4 +420,43 @@ def build_vocab(sentences, min_count=1):
     items = sorted((kv for kv in counter.items() if kv[1] >= min_count), key=lambda kv: (-kv[1], kv[0]))
     return [w for w, _ in items], np.array([c for _, c in items], dtype=np.int64)
 """),
+    "train_per_pair_negatives": (
+        "train_sgns draws K negatives for every pair, (B, K), and trains float64 tables with the "
+        "(B, 1 + K, d) gathers and scatters of sgns_loss_and_grads",
+        """
+def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=0.025, seed=0):
+    vocab_size = _check_int(vocab_size, "vocab_size", 1)
+    dim = _check_int(dim, "dim", 1)
+    window = _check_int(window, "window", 1)
+    K = _check_int(negatives, "negatives", 1)
+    epochs = _check_int(epochs, "epochs", 1)
+    if not lr > 0:
+        raise ValueError("lr must be > 0")
+    tokens, sentence_ids = _flatten(encoded, vocab_size)
+    centers, contexts = _training_pairs(tokens, sentence_ids, window)
+    n_pairs = len(centers)
+    if n_pairs == 0:
+        raise ValueError("encoded has no training pairs")
+    rng = np.random.default_rng(seed)
+    noise = np.bincount(tokens, minlength=vocab_size) ** 0.75
+    noise_cdf = np.cumsum(noise)
+    last_word = np.flatnonzero(noise)[-1]
+    W_in = (rng.random((vocab_size, dim)) - 0.5) / dim
+    W_out = np.zeros((vocab_size, dim))
+    losses, seen, total = [], 0, epochs * n_pairs
+    for _ in range(epochs):
+        order = rng.permutation(n_pairs)
+        epoch_loss = 0.0
+        for start in range(0, n_pairs, 256):
+            batch = order[start:start + 256]
+            negs = np.searchsorted(noise_cdf, rng.random((len(batch), K)) * noise_cdf[-1], side="right")
+            negs = np.minimum(negs, last_word)
+            loss_sum, g, targets, v, u = _sgns_forward(W_in, W_out, centers[batch], contexts[batch], negs)
+            step = lr * max(1.0 - seen / total, 1e-4)
+            _apply_gradient(W_in, W_out, centers[batch], -step * g, targets, v, u)
+            epoch_loss += loss_sum
+            seen += len(batch)
+        losses.append(epoch_loss / n_pairs)
+    return W_in, np.array(losses)
+"""),
 }
