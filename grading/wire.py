@@ -190,12 +190,31 @@ def widen(fd: int) -> None:
         pass
 
 
+COALESCE_BYTES = 1 << 16
+
+
+def _write_all(fd: int, data) -> None:
+    view = memoryview(data).cast("B")
+    while len(view):
+        n = os.write(fd, view)
+        view = view[n:]
+
+
 def write_frame(fd: int, value) -> None:
+    """Write one frame; small pieces are joined first, so that a typical call or reply is
+    one write, one wake-up of the reader."""
+    small = bytearray()
     for piece in dumps(value):
-        view = memoryview(piece).cast("B") if not isinstance(piece, bytes) else memoryview(piece)
-        while len(view):
-            n = os.write(fd, view)
-            view = view[n:]
+        size = memoryview(piece).nbytes
+        if size < COALESCE_BYTES:
+            small += piece
+            continue
+        if small:
+            _write_all(fd, small)
+            small = bytearray()
+        _write_all(fd, piece)
+    if small:
+        _write_all(fd, small)
 
 
 def _read_exact(fd: int, n: int, deadline: float | None) -> bytearray:
