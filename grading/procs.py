@@ -99,12 +99,16 @@ def strays_below(worker: int, confined: bool) -> list:
     return [p for inner in children(worker) for p in descendants(inner)]
 
 
-def sweep(workers: dict) -> int:
+def sweep(workers: dict, servers=()) -> int:
     """Kill every descendant of this process that its live workers ({pid: confined}) do not
     account for: what kata code started below them, and orphans re-parented to us. Only for a
-    process whose children are all workers, like the judge. Returns how many it killed."""
+    process whose children are all workers or fork servers (`servers`, whose own children are
+    workers), like the judge. Returns how many it killed."""
     strays = []
-    for child in children(os.getpid()):
+    mine = children(os.getpid())
+    for child in mine + [c for s in servers if s in mine for c in children(s)]:
+        if child in servers:
+            continue
         if child in workers:
             strays += strays_below(child, workers[child])
         else:

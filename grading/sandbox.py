@@ -9,11 +9,15 @@ hangs or dies is killed with everything it started, and a fresh one serves the n
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,45 +76,144 @@ def _where(error: dict) -> str:
     return f" (line {last['line']}: {last['code']})" if last.get("code") else f" (line {last['line']})"
 
 
+def _worker_env() -> dict:
+    # One BLAS thread: timings that do not depend on how busy the machine is, and parallel
+    # batches that do not oversubscribe the cores.
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1", OPENBLAS_NUM_THREADS="1",
+               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+class ForkServer:
+    """`python worker.py --fork-server`: a process with Python and numpy loaded that forks a
+    worker on request (worker.fork_server). One per judge, started on first use."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.proc = subprocess.Popen([sys.executable, "-X", "utf8", str(WORKER), "--fork-server"],
+                                     stdin=theirs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     env=_worker_env(), start_new_session=True)
+        theirs.close()
+        ours.settimeout(30)  # an answer takes milliseconds; a server that stops answering is dropped
+        self.control = ours
+
+    def ask(self, request: dict, fds=()) -> dict:
+        with self.lock:
+            try:
+                socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+                return json.loads(self.control.recv(1 << 16))
+            except (OSError, ValueError) as exc:  # gone, or out of step: replaced on next use
+                self.proc.kill()  # only the server: its workers live on (adopted by the judge)
+                self.proc.wait()
+                raise OSError(f"the fork server failed: {exc}") from exc
+
+    def close(self) -> None:
+        self.control.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
+
+
+_fork_server: ForkServer | None = None
+_fork_lock = threading.Lock()
+
+
+def fork_server() -> ForkServer | None:
+    """This process's fork server (Linux), started if need be; None where workers are
+    started as fresh processes instead."""
+    global _fork_server
+    if not USE_FORK_SERVER:
+        return None
+    with _fork_lock:
+        if _fork_server is None or _fork_server.proc.poll() is not None:
+            _fork_server = ForkServer()
+            atexit.register(_fork_server.close)
+        return _fork_server
+
+
+def fork_servers() -> set:
+    """The pids of live fork servers: their children are workers, not strays (procs.sweep)."""
+    return {_fork_server.proc.pid} if _fork_server is not None and _fork_server.proc.poll() is None else set()
+
+
+USE_FORK_SERVER = sys.platform == "linux"
+
+
 class Worker:
-    """One worker process serving one kata file."""
+    """One worker process serving one kata file: forked by the fork server, or a fresh
+    `python worker.py` where there is none."""
 
     def __init__(self, name: str, file: Path, limits: Limits, callables: Path | None, cwd: Path | None):
+        self.limits = limits
+        self.hello = None
+        self.proc = None
+        server = fork_server()
+        if server is not None:
+            try:
+                self._fork(server, name, file, callables, cwd)
+                return
+            except OSError:  # the server is gone (killed from outside): start workers the slow way
+                pass
         cmd = [sys.executable, "-X", "utf8", str(WORKER), "--file", str(file), "--name", name,
                "--memory-mb", str(limits.memory_mb), "--output-cap", str(limits.output_chars)]
         if callables:
             cmd += ["--callables", str(callables)]
         if limits.confine:
             cmd += ["--confine"]
-        # One BLAS thread: timings that do not depend on how busy the machine is, and parallel
-        # batches that do not oversubscribe the cores.
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1", OPENBLAS_NUM_THREADS="1",
-                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        env.pop("PYTHONSTARTUP", None)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=str(cwd or file.parent),
-                                     env=env, start_new_session=True)
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            wire.widen(pipe.fileno())
-        self.limits = limits
-        self.hello = None
+                                     env=_worker_env(), start_new_session=True)
+        self.pid, self.to_worker, self.from_worker = self.proc.pid, self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        for fd in (self.to_worker, self.from_worker):
+            wire.widen(fd)
+
+    def _fork(self, server: ForkServer, name, file, callables, cwd) -> None:
+        requests_in, requests_out = os.pipe()
+        replies_in, replies_out = os.pipe()
+        for fd in (requests_out, replies_in):
+            wire.widen(fd)
+        try:
+            answer = server.ask({"op": "spawn", "file": str(file), "name": name,
+                                 "callables": str(callables) if callables else None,
+                                 "memory_mb": self.limits.memory_mb, "output_cap": self.limits.output_chars,
+                                 "confine": self.limits.confine, "cwd": str(cwd or file.parent)},
+                                [requests_in, replies_out])
+        except BaseException:
+            for fd in (requests_out, replies_in):
+                os.close(fd)
+            raise
+        finally:
+            os.close(requests_in)
+            os.close(replies_out)
+        self.server, self.pid, self.to_worker, self.from_worker = server, answer["pid"], requests_out, replies_in
 
     def wait_hello(self, seconds: float) -> dict:
         if self.hello is None:
-            self.hello = wire.read_frame(self.proc.stdout.fileno(), time.monotonic() + seconds, limit=REPLY_LIMIT)
+            self.hello = wire.read_frame(self.from_worker, time.monotonic() + seconds, limit=REPLY_LIMIT)
         return self.hello
 
     def call(self, request: dict, seconds: float) -> dict:
         try:
-            wire.write_frame(self.proc.stdin.fileno(), request)
+            wire.write_frame(self.to_worker, request)
         except (BrokenPipeError, OSError) as exc:
             raise wire.Closed() from exc
-        return wire.read_frame(self.proc.stdout.fileno(), time.monotonic() + seconds, limit=REPLY_LIMIT)
+        return wire.read_frame(self.from_worker, time.monotonic() + seconds, limit=REPLY_LIMIT)
+
+    def _exit_code(self, seconds: float):
+        if self.proc is not None:
+            try:
+                return self.proc.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                return None
+        try:
+            return self.server.ask({"op": "status", "pid": self.pid, "seconds": seconds})["code"]
+        except OSError:
+            return None
 
     def exit_status(self) -> str:
-        try:
-            code = self.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+        code = self._exit_code(2)
+        if code is None:
             return "stopped answering"
         if code < 0:
             try:
@@ -121,12 +224,17 @@ class Worker:
         return f"exited with status {code}"
 
     def kill(self) -> None:
-        procs.kill_tree(self.proc.pid)
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            with contextlib.suppress(OSError):
-                pipe.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=5)
+        procs.kill_tree(self.pid)
+        if self.proc is not None:
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                with contextlib.suppress(OSError):
+                    pipe.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=5)
+        else:  # the fork server reaps it
+            for fd in (self.to_worker, self.from_worker):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
 
 class Kata:
@@ -198,7 +306,7 @@ class Kata:
 
     def workers(self) -> dict:
         """{pid: confined} of this kata's live worker, for the judge's sweeps."""
-        return {self._worker.proc.pid: self._limits.confine} if self._worker is not None else {}
+        return {self._worker.pid: self._limits.confine} if self._worker is not None else {}
 
     def sweep(self) -> int:
         """Kill every process the kata's code started below its worker; how many there were."""

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grading import procs  # noqa: E402
+from grading import procs, sandbox  # noqa: E402
 from grading.sandbox import Kata, Limits  # noqa: E402
 
 CALLABLES = Path(__file__).with_name("callables.py")
@@ -68,6 +68,7 @@ def kata(request):
     # Nothing the kata's code started survives its check. In the judge (a subreaper) that
     # includes orphans re-parented to it; elsewhere, what sits below the worker.
     if procs.IS_SUBREAPER:
-        procs.sweep({pid: confined for p in katas.values() for pid, confined in p.workers().items()})
+        procs.sweep({pid: confined for p in katas.values() for pid, confined in p.workers().items()},
+                    sandbox.fork_servers())
     else:
         proxy.sweep()

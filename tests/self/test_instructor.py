@@ -249,7 +249,16 @@ def test_json_dir_holds_one_gradescope_file_per_submission(hostile_batch):
 def test_a_judge_killed_by_kata_code_costs_that_kata_only(tmp_path):
     """Without confinement (a learner's own machine) kata code can reach its judge: grading
     falls back to one judge per kata."""
-    sub = make_submission(tmp_path, "killer", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n" + REFERENCE)
+    killer = textwrap.dedent("""
+        import os, signal
+        judge = os.getppid()
+        with open(f"/proc/{judge}/cmdline", "rb") as f:
+            if b"--fork-server" in f.read():  # a forked worker: the judge is one step further up
+                with open(f"/proc/{judge}/stat") as g:
+                    judge = int(g.read().rsplit(")", 1)[1].split()[1])
+        os.kill(judge, signal.SIGKILL)
+    """)
+    sub = make_submission(tmp_path, "killer", killer + REFERENCE)
     code, out, _ = grader("--source", str(sub))
     assert code == 1
     assert any(r.split()[1:4] == [FIRST.name, "not", "graded"] for r in out.splitlines()), out

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from grading import checks, wire
+from grading import checks, procs, sandbox, wire
 from grading.catalogue import ROOT
 from grading.outcomes import Crashed, ImportFailed, Mismatch, NotStarted, Raised, TimedOut, Unreadable
 from grading.sandbox import Kata, Limits
@@ -182,20 +182,50 @@ def test_an_endless_loop_times_out_and_the_next_call_works(tmp_path):
         k.close()
 
 
-@pytest.mark.parametrize("body", ["import os; os._exit(3)", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"])
-def test_a_dying_worker_fails_the_call_and_a_fresh_one_serves_the_next(tmp_path, body):
+@pytest.fixture(params=["forked", "fresh process"])
+def start_method(request, monkeypatch):
+    """Workers forked by the fork server (Linux), or each a fresh `python worker.py`."""
+    if request.param == "forked" and not sandbox.USE_FORK_SERVER:
+        pytest.skip("no fork server on this platform")
+    monkeypatch.setattr(sandbox, "USE_FORK_SERVER", request.param == "forked")
+    return request.param
+
+
+@pytest.mark.parametrize("body, status, confine", [
+    ("import os; os._exit(3)", "exited with status 3", False),
+    ("import os; os._exit(3)", "exited with status 3", True),
+    # (confined, the kata runs as PID 1 of its namespace, which its own signals cannot kill)
+    ("import os, signal; os.kill(os.getpid(), signal.SIGSEGV)", "was killed by SIGSEGV", False),
+])
+def test_a_dying_worker_fails_the_call_and_a_fresh_one_serves_the_next(tmp_path, start_method, body, status, confine):
     k = make(tmp_path, f"""
         def die():
             {body}
         def ok():
             return 2
-    """)
+    """, confine=confine)
     try:
-        with pytest.raises(Crashed, match="must return, not exit or crash"):
-            k.die()
-        assert k.ok().value == 2
+        for _ in range(2):
+            start = time.monotonic()
+            with pytest.raises(Crashed, match=f"{status}: a kata function must return, not exit or crash"):
+                k.die()
+            assert time.monotonic() - start < 1.5  # a crash costs its kata no time budget to speak of
+            assert k.ok().value == 2
     finally:
         k.close()
+
+
+def test_workers_are_forks_of_the_fork_server_with_fresh_random_state(tmp_path, start_method):
+    source = "import random\nimport numpy as np\ndef draw():\n    return [random.random(), float(np.random.random())]\n"
+    first, second = make(tmp_path, source, name="a"), make(tmp_path, source, name="b")
+    try:
+        assert first.draw().value != second.draw().value
+        if start_method == "forked":
+            (server,) = sandbox.fork_servers()
+            assert first._worker.pid in procs.children(server)
+    finally:
+        first.close()
+        second.close()
 
 
 def test_sys_exit_in_a_call_is_an_error_not_a_pass(tmp_path):
