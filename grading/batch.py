@@ -1,7 +1,8 @@
 """Grade a whole class: every sub-folder or .zip of a folder is one submission.
 
-Submissions are graded in parallel, each in its own judge with confined workers, and the
-batch always finishes: a submission that cannot be graded gets zeros and a note.
+Submissions are graded in parallel by judges that each take one submission after another,
+with confined workers, and the batch always finishes: a submission that cannot be graded
+gets zeros and a note.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import catalogue, report, sources
-from .judge import JudgeFailed
+from .judge import Judge, JudgeFailed
 from .results import grade
 from .sandbox import Limits
 
 
-def grade_one(path: Path, names, limits: Limits):
+def grade_one(path: Path, names, limits: Limits, judged_by: Judge | None = None):
     """(submission name, Grade or None, notes) for one folder or .zip."""
     source = sources.submission(path)
     try:
-        result = grade(source, names, limits=limits)
+        result = grade(source, names, limits=limits, judged_by=judged_by)
         return path.name, result, ""
     except JudgeFailed as exc:
         return path.name, None, f"not graded: {exc}"
@@ -52,18 +53,29 @@ class Progress:
 
 
 def grade_all(folder, names=None, limits: Limits | None = None, jobs: int = 2) -> list:
-    """[(name, Grade or None, note)] for every submission in `folder`, in name order."""
+    """[(name, Grade or None, note)] for every submission in `folder`, in name order.
+
+    `jobs` threads take submissions in turn, each with a judge of its own that it keeps
+    from one submission to the next."""
     paths = sources.batch(folder)
     limits = limits or Limits(confine=True)
     progress = Progress(len(paths))
+    mine, judges = threading.local(), []
 
     def task(path):
-        row = grade_one(path, names, limits)
+        if not hasattr(mine, "judge"):
+            mine.judge = Judge()
+            judges.append(mine.judge)
+        row = grade_one(path, names, limits, mine.judge)
         progress.step(path.name)
         return row
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(task, paths))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            return list(pool.map(task, paths))
+    finally:
+        for judge in judges:
+            judge.close()
 
 
 def _points(x: float) -> str:

@@ -5,20 +5,24 @@ on stdin, answering JSON on stdout) so that pytest, the suite and their state ne
 touch the caller. Kata code runs in neither: the suite reaches it through sandboxed
 workers (sandbox.py), and the records are built here, from what the judge saw. The
 judge adopts whatever kata code leaves behind (it is a subreaper) and kills it after
-every check; the caller kills the judge with everything below it if it overruns.
+every check; the caller kills the judge with everything below it if it overruns. One
+judge can grade many requests in turn (Judge), as instructor batches do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
+import select
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from . import procs
+from . import procs, sandbox
 from .catalogue import ROOT
 from .sandbox import Limits
 
@@ -30,9 +34,17 @@ class JudgeFailed(RuntimeError):
     """The judge itself failed: a fault of the grader, never of the kata."""
 
 
+# pytest's own plugins the judge has no use for: each adds work to every one of its hundreds
+# of checks (capturing, logging, warnings are pytest's; the judge captures kata output itself).
+UNUSED_PLUGINS = ("cacheprovider", "logging", "warnings", "unraisableexception", "threadexception", "faulthandler",
+                  "doctest", "junitxml", "pastebin", "stepwise", "legacypath", "tmpdir", "monkeypatch", "recwarn",
+                  "setuponly", "setupplan", "unittest", "subtests", "debugging")
+
+
 def pytest_args(katas: list, files: dict, limits: Limits) -> list:
     args = [
-        "-c", str(INI), "--rootdir", str(HIDDEN), "-q", "--tb=no", "-p", "no:cacheprovider", "-p", "pytest_timeout",
+        "-c", str(INI), "--rootdir", str(HIDDEN), "-q", "--tb=no", "--capture=no", "-p", "pytest_timeout",
+        *[a for name in UNUSED_PLUGINS for a in ("-p", f"no:{name}")],
         "--kata-files", json.dumps({k: (str(v) if v else None) for k, v in files.items()}),
         "--call-seconds", str(limits.call_seconds), "--memory-mb", str(limits.memory_mb),
         "--kata-seconds", str(limits.kata_seconds),
@@ -63,59 +75,132 @@ def deadline(katas: list, limits: Limits) -> float:
     return len(katas) * (limits.kata_seconds + limits.import_seconds) + 60.0
 
 
+class Judge:
+    """A judge process that grades one request after another: `judge.run(katas, files)`.
+
+    Requests and answers are JSON lines on its stdin and stdout. Reusing one judge for many
+    submissions saves starting Python, pytest and the fork server each time; the judge
+    never runs kata code itself, so nothing of one submission reaches the next. If a
+    request overruns its deadline or the judge dies, it is killed with everything below
+    it (JudgeFailed), and the next request starts a fresh one."""
+
+    def __init__(self):
+        self.proc = None
+        self.err = None
+        self.buffer = b""
+
+    def _start(self) -> None:
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
+                   PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # only the plugins the judge names: faster, and nothing from the machine
+                   # judges run side by side, one per core: BLAS threads would only fight over the cores
+                   OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        self.err = tempfile.TemporaryFile("w+")
+        self.proc = subprocess.Popen([sys.executable, "-m", "grading.judge"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.err, cwd=str(ROOT), env=env)
+        self.buffer = b""
+
+    def _stderr(self) -> str:
+        try:
+            self.err.seek(0)
+            return self.err.read().strip()[-2000:]
+        except (OSError, ValueError):
+            return ""
+
+    def close(self) -> None:
+        """Stop the judge (and anything left below it)."""
+        if self.proc is None:
+            return
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        procs.kill_tree(self.proc.pid)
+        self.proc.wait()
+        self.proc.stdout.close()
+        self.err.close()
+        self.proc = None
+
+    def _fail(self, why: str):
+        stderr = self._stderr()
+        procs.kill_tree(self.proc.pid)
+        self.close()
+        return JudgeFailed(why if not stderr else f"{why}: {stderr}")
+
+    def _read_line(self, until: float) -> bytes:
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buffer:
+            left = until - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError()
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                raise EOFError()
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line
+
+    def run(self, katas: list, files: dict, limits: Limits | None = None) -> list:
+        """Run the suite of `katas` on `files`; the records of every check."""
+        limits = limits or Limits()
+        if self.proc is None or self.proc.poll() is not None:
+            if self.proc is not None:
+                self.close()
+            self._start()
+        request = {"katas": list(katas), "files": {k: (str(v) if v else None) for k, v in files.items()},
+                   "limits": dataclasses.asdict(limits)}
+        seconds = deadline(katas, limits)
+        try:
+            self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+            self.proc.stdin.flush()
+            answer = json.loads(self._read_line(time.monotonic() + seconds))
+        except TimeoutError:
+            raise self._fail(f"the judge did not finish within {seconds:g} s") from None
+        except (EOFError, OSError, ValueError):
+            raise self._fail(f"the judge failed (exit status {self.proc.poll()})") from None
+        if not isinstance(answer, dict) or "records" not in answer:
+            detail = answer.get("error") if isinstance(answer, dict) else None
+            raise self._fail(f"the judge failed: {detail or 'no answer'}")
+        return answer["records"]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def run(katas: list, files: dict, limits: Limits | None = None, call_seconds: float | None = None) -> list:
     """Run the suite in a fresh judge process; the records of every check."""
     limits = limits or Limits()
     if call_seconds is not None:
         limits = dataclasses.replace(limits, call_seconds=call_seconds)
-    request = {"katas": list(katas), "files": {k: (str(v) if v else None) for k, v in files.items()},
-               "limits": dataclasses.asdict(limits)}
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
-               PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")  # only the plugins the judge names: faster, and nothing from the machine
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "grading.judge"], stdin=subprocess.PIPE, stdout=out,
-                                stderr=err, text=True, cwd=str(ROOT), env=env)
-        try:
-            proc.communicate(json.dumps(request), timeout=deadline(katas, limits))
-        except subprocess.TimeoutExpired:
-            procs.kill_tree(proc.pid)
-            proc.wait()
-            raise JudgeFailed(f"the judge did not finish within {deadline(katas, limits):g} s")
-        finally:
-            if proc.poll() is None:
-                procs.kill_tree(proc.pid)
-                proc.wait()
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    try:
-        answer = json.loads(stdout)
-    except json.JSONDecodeError:
-        answer = None
-    if proc.returncode != 0 or not isinstance(answer, dict) or "records" not in answer:
-        detail = (answer or {}).get("error") if isinstance(answer, dict) else None
-        raise JudgeFailed(f"the judge failed: {detail or stderr.strip()[-2000:] or f'exit status {proc.returncode}'}")
-    return answer["records"]
+    with Judge() as judge:
+        return judge.run(katas, files, limits)
 
 
 def main() -> int:
+    """Answer requests, one JSON line each, until stdin closes. Exit status 2 if the grader
+    itself failed (reported to the caller as {"error": ...})."""
     procs.become_subreaper()
     procs.hide_from_peers()
-    request = json.load(sys.stdin)
     out = os.fdopen(os.dup(1), "w")
     null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)  # pytest's own chatter goes nowhere; only the answer reaches the caller
+    os.dup2(null, 1)  # pytest's own chatter goes nowhere; only the answers reach the caller
     sys.stdout = open(os.devnull, "w")
-    try:
-        records = run_here(request)
-    except Exception as exc:  # the grader's fault: report it to the caller, exit 2
-        json.dump({"error": f"{type(exc).__name__}: {exc}"}, out)
-        out.close()
-        return 2
-    finally:
-        procs.sweep({})
-    json.dump({"records": records}, out)
-    out.close()
+    for line in sys.stdin:
+        try:
+            records = run_here(json.loads(line))
+        except Exception as exc:  # the grader's fault: report it to the caller, exit 2
+            out.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+            out.flush()
+            return 2
+        finally:  # nothing of this request outlives it, except the (clean) fork server
+            procs.sweep({}, sandbox.fork_servers())
+        out.write(json.dumps({"records": records}) + "\n")
+        out.flush()
+    procs.sweep({})
     return 0
 
 

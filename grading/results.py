@@ -149,39 +149,42 @@ def _groups(katas: list, n: int) -> list:
     return [sorted(g, key=lambda k: k.number) for g in groups if g]
 
 
-def _judge(katas: list, files: dict, limits: Limits):
+def _judge(katas: list, files: dict, limits: Limits, run=judge.run):
     """(records, {kata: why it stopped}) for katas judged in one process.
 
     If that judge fails (kata code may kill it), each kata is judged again on its own, so
     that only the one that breaks its judge goes ungraded."""
     try:
-        return judge.run([k.name for k in katas], files, limits), {}
+        return run([k.name for k in katas], files, limits), {}
     except judge.JudgeFailed as failure:
         if len(katas) == 1:
             return [], {katas[0].name: str(failure)}
         records, stopped = [], {}
         for k in katas:
-            more, why = _judge([k], {k.name: files[k.name]}, limits)
+            more, why = _judge([k], {k.name: files[k.name]}, limits, run)
             records += more
             stopped.update(why)
         return records, stopped
 
 
 def grade(source: Source, names=None, detailed: bool = False, limits: Limits | None = None,
-          parallel: int = 1) -> Grade:
+          parallel: int = 1, judged_by: judge.Judge | None = None) -> Grade:
     """Grade the katas `names` (default: all) of `source` with the hidden suite, in up to
-    `parallel` judge processes at once. If every kata's judge fails, the grader itself is
-    broken: JudgeFailed."""
+    `parallel` judge processes at once, or all in `judged_by`, a judge kept for many
+    submissions. If every kata's judge fails, the grader itself is broken: JudgeFailed."""
     katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
     limits = limits or Limits()
     start = time.perf_counter()
     files = {k.name: source.files.get(k.name) for k in katas}
-    groups = _groups(katas, parallel)
-    if len(groups) == 1:
-        outcomes = [_judge(groups[0], files, limits)]
+    if judged_by is not None:
+        outcomes = [_judge(katas, files, limits, judged_by.run)]
     else:
-        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-            outcomes = list(pool.map(lambda g: _judge(g, files, limits), groups))
+        groups = _groups(katas, parallel)
+        if len(groups) == 1:
+            outcomes = [_judge(groups[0], files, limits)]
+        else:
+            with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+                outcomes = list(pool.map(lambda g: _judge(g, files, limits), groups))
     records = [r for recs, _ in outcomes for r in recs]
     stopped = {k: why for _, why in outcomes for k, why in why.items()}
     if len(stopped) == len(katas):

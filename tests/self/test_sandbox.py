@@ -228,6 +228,21 @@ def test_workers_are_forks_of_the_fork_server_with_fresh_random_state(tmp_path, 
         second.close()
 
 
+def test_a_judge_grades_request_after_request_and_restarts_when_killed():
+    from grading import catalogue, judge
+
+    kata = catalogue.KATAS[0]
+    with judge.Judge() as j:
+        first = j.run([kata.name], {kata.name: kata.solution})
+        pid = j.proc.pid
+        assert j.run([kata.name], {kata.name: kata.stub}) and j.proc.pid == pid  # the same process
+        procs.kill_tree(pid)
+        j.proc.wait()
+        again = j.run([kata.name], {kata.name: kata.solution})
+        assert j.proc.pid != pid
+    assert [r["passed"] for r in first] == [r["passed"] for r in again] and all(r["passed"] for r in first)
+
+
 def test_sys_exit_in_a_call_is_an_error_not_a_pass(tmp_path):
     k = make(tmp_path, "import sys\ndef f():\n    sys.exit(0)\n")
     try:
