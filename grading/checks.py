@@ -10,6 +10,8 @@ a Mismatch that reads
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from . import show
@@ -155,3 +157,27 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
         flat[i] = old
         g[i] = (plus - minus) / (2 * h)
     return grad
+
+
+def _read_only(value):
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            _read_only(v)
+    return value
+
+
+def fixed(build):
+    """For a function of constants only (seeds, sizes) that builds a check's inputs or its
+    expected values: computed once per judge, then the same value for every submission the
+    judge grades in turn (batches keep their judges). Its arrays are made read-only, so a
+    check cannot change what the next submission is judged by."""
+    @functools.lru_cache(maxsize=None)
+    def once(*args):
+        return _read_only(build(*args))
+
+    @functools.wraps(build)
+    def wrapper(*args):
+        return once(*args)
+    return wrapper

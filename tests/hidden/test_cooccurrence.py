@@ -10,7 +10,7 @@ reference solutions are never used.
 import numpy as np
 import pytest
 
-from grading.checks import as_array, as_float, as_ints, close, equal, expect, finite, numerical_gradient, unchanged
+from grading.checks import as_array, as_float, as_ints, close, equal, expect, finite, fixed, numerical_gradient, unchanged
 
 KATA = "cooccurrence"
 
@@ -620,11 +620,23 @@ def test_results_are_float64(kata):
 
 # ---------------------------------------------------------------- scale
 
+@fixed
 def _zipf_tokens(seed, V, n, per_sentence):
     r = rng(seed)
     p = 1.0 / np.arange(1, V + 1)
     tokens = r.choice(V, size=n, p=p / p.sum()).astype(np.int32)
     return list(tokens.reshape(-1, per_sentence))
+
+
+@fixed
+def _harmonic_counts(seed, V, n, per_sentence, window):
+    tokens = np.stack(_zipf_tokens(seed, V, n, per_sentence)).astype(np.int64)
+    expected = np.zeros(V * V)
+    for offset in range(1, window + 1):
+        left, right = tokens[:, :-offset].ravel(), tokens[:, offset:].ravel()
+        expected += np.bincount(left * V + right, minlength=V * V) / offset
+    expected = expected.reshape(V, V)
+    return expected + expected.T
 
 
 @pytest.mark.points(0.5)
@@ -636,13 +648,7 @@ def test_scale_cooccurrence_matrix_is_vectorized(kata):
                         "positions p and p + offset of one sentence at once; np.bincount or np.add.at)"
                         ).cooccurrence_matrix(encoded, V, window=window, weighting="harmonic")
     got = as_array(called, (V, V))
-    tokens = np.stack(encoded).astype(np.int64)   # every sentence has the same length here
-    expected = np.zeros(V * V)
-    for offset in range(1, window + 1):
-        left, right = tokens[:, :-offset].ravel(), tokens[:, offset:].ravel()
-        expected += np.bincount(left * V + right, minlength=V * V) / offset
-    expected = expected.reshape(V, V)
-    close(called, got, expected + expected.T, "harmonic counts over all pairs of a sentence within the window",
+    close(called, got, _harmonic_counts(12, V, 1_000_000, 1000, window), "harmonic counts over all pairs of a sentence within the window",
           rtol=1e-9, atol=1e-9)
 
 

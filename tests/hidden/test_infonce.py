@@ -9,7 +9,7 @@ from invariances and from small hand-derived cases; never from solutions/.
 import numpy as np
 import pytest
 
-from grading.checks import as_array, as_float, close, expect, finite, numerical_gradient, unchanged
+from grading.checks import as_array, as_float, close, expect, finite, fixed, numerical_gradient, unchanged
 from grading.wire import Ref
 
 import callables
@@ -222,16 +222,22 @@ GRID = [  # B, d, temperature, symmetric
 ]
 
 
+@fixed
+def _finite_differences(B, d, temperature, symmetric):
+    """A batch, its loss by the plain formula, and the loss's gradients by central differences."""
+    z1, z2 = batch(100 + 10 * B + d, B, d)
+    num1 = numerical_gradient(lambda z: plain_info_nce(z, z2, temperature, symmetric), z1)
+    num2 = numerical_gradient(lambda z: plain_info_nce(z1, z, temperature, symmetric), z2)
+    return z1, z2, plain_info_nce(z1, z2, temperature, symmetric), num1, num2
+
+
 @pytest.mark.parametrize("B, d, temperature, symmetric", GRID)
 def test_info_nce_grad_matches_finite_differences(kata, B, d, temperature, symmetric):
     """info_nce_grad matches finite differences of the loss"""
-    z1, z2 = batch(100 + 10 * B + d, B, d)
+    z1, z2, expected_loss, num1, num2 = _finite_differences(B, d, temperature, symmetric)
     called = kata.info_nce_grad(z1, z2, temperature, symmetric)
     loss, dz1, dz2 = grad_parts(called, B, d)
-    close(called.part(0, "loss"), loss, plain_info_nce(z1, z2, temperature, symmetric),
-          "the loss is info_nce's", rtol=1e-9)
-    num1 = numerical_gradient(lambda z: plain_info_nce(z, z2, temperature, symmetric), z1)
-    num2 = numerical_gradient(lambda z: plain_info_nce(z1, z, temperature, symmetric), z2)
+    close(called.part(0, "loss"), loss, expected_loss, "the loss is info_nce's", rtol=1e-9)
     atol = 1e-6 * max(np.abs(num1).max(), np.abs(num2).max(), 1.0)
     also = " (symmetric: the mean of the row-softmax and the column-softmax terms)" if symmetric else ""
     close(called.part(1, "dz1"), dz1, num1, f"dz1 {GRAD_WHY}{also}", rtol=1e-5, atol=atol)
@@ -333,21 +339,28 @@ def test_info_nce_grad_huge_norms(kata):
           rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.points(0.5)
-def test_info_nce_grad_scale(kata):
-    """info_nce_grad handles B = 2048, d = 256 quickly"""
-    B, d, temperature = 2048, 256, 0.1
+@fixed
+def _large_batch(B, d, temperature, eps):
+    """Two views of B points, a direction (v1, v2) that moves the views toward each other plus
+    noise, and the plain formula's loss a step eps either way along it."""
     r = rng(13)
     z1 = r.normal(size=(B, d))
     z2 = z1 + r.normal(size=(B, d))
+    v1, v2 = z2 - z1 + r.normal(size=(B, d)), z1 - z2 + r.normal(size=(B, d))
+    plus = plain_info_nce(z1 + eps * v1, z2 + eps * v2, temperature)
+    minus = plain_info_nce(z1 - eps * v1, z2 - eps * v2, temperature)
+    return z1, z2, v1, v2, plus, minus
+
+
+@pytest.mark.points(0.5)
+def test_info_nce_grad_scale(kata):
+    """info_nce_grad handles B = 2048, d = 256 quickly"""
+    B, d, temperature, eps = 2048, 256, 0.1, 1e-5
+    z1, z2, v1, v2, plus, minus = _large_batch(B, d, temperature, eps)
     called = kata.limit(4.0, "correct but too slow: vectorize (the logits are one matrix product, "
                         "the gradients two more; no Python loop over rows)").info_nce_grad(z1, z2, temperature)
     loss, dz1, dz2 = grad_parts(called, B, d)
-    # the derivative along a direction (v1, v2) that moves the views toward each other, plus noise,
-    # by central differences of the plain formula
-    v1, v2, eps = z2 - z1 + r.normal(size=(B, d)), z1 - z2 + r.normal(size=(B, d)), 1e-5
-    plus = plain_info_nce(z1 + eps * v1, z2 + eps * v2, temperature)
-    minus = plain_info_nce(z1 - eps * v1, z2 - eps * v2, temperature)
+    # the derivative along (v1, v2), against central differences of the plain formula
     close(called.part(0, "loss"), loss, (plus + minus) / 2, "the loss is info_nce's", rtol=1e-6)
     slope = float(np.sum(dz1 * v1) + np.sum(dz2 * v2))
     close(called.part(1, "dz1, dz2"), slope, (plus - minus) / (2 * eps), "sum(dz1 * v1) + sum(dz2 * v2) must be "

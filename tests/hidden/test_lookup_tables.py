@@ -7,7 +7,7 @@ handful of ids) and from finite differences of the forward pass; never from solu
 import numpy as np
 import pytest
 
-from grading.checks import as_array, close, expect, numerical_gradient, unchanged
+from grading.checks import as_array, close, expect, fixed, numerical_gradient, unchanged
 
 KATA = "lookup_tables"
 
@@ -272,14 +272,20 @@ def test_results_are_float64(kata):
                "the contract's arrays are float64 (np.zeros gives that; convert tables with np.asarray(..., float))")
 
 
-@pytest.mark.points(0.5)
-def test_scale_lookup_backward_is_vectorized(kata):
-    """lookup_backward handles 4 million ids quickly"""
+@fixed
+def _many_ids():
+    """4 million ids of 1000 rows, their gradients, and the rows' sums of them."""
     r = rng(13)
     ids = r.integers(0, 1000, size=4_000_000, dtype=np.int32)
     grad = r.random((4_000_000, 1), dtype=np.float32)
+    return ids, grad, np.bincount(ids, weights=grad[:, 0].astype(np.float64), minlength=1000)[:, None]
+
+
+@pytest.mark.points(0.5)
+def test_scale_lookup_backward_is_vectorized(kata):
+    """lookup_backward handles 4 million ids quickly"""
+    ids, grad, expected = _many_ids()
     called = kata.limit(3.0, "correct but too slow: vectorize (np.add.at or np.bincount, no Python loop)"
                         ).lookup_backward(grad, ids, 1000)
     got = as_array(called, (1000, 1))
-    expected = np.bincount(ids, weights=grad[:, 0].astype(np.float64), minlength=1000)[:, None]
     close(called, got, expected, "repeated ids must accumulate", rtol=1e-6, atol=1e-6)

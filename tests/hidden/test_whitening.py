@@ -8,12 +8,11 @@ such as W^T W, W W^T and projectors.
 """
 
 import dataclasses
-import functools
 
 import numpy as np
 import pytest
 
-from grading.checks import as_array, close, expect, finite, unchanged
+from grading.checks import as_array, close, expect, finite, fixed, unchanged
 
 KATA = "whitening"
 LIMIT = 3.0  # seconds for one call of the scale checks
@@ -385,7 +384,7 @@ def test_results_are_float64(kata):
                "the contract's arrays are float64 (convert inputs with np.asarray(X, dtype=float))")
 
 
-@functools.lru_cache(maxsize=1)
+@fixed
 def _large():
     """12,000 samples of dimension 512 as float32 (25 MB): three dominant coordinates
     (standard deviations 20, 15, 10), the others between 1.5 and 0.5, mean 3; uniform
