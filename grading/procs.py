@@ -75,14 +75,17 @@ def kill_all(pids) -> None:
                 pass
 
 
-def _reap() -> None:
+def reap() -> dict:
+    """Collect every child of ours that has ended: {pid: exit code, or -N for signal N}."""
+    ended = {}
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return ended
         if pid == 0:
-            return
+            return ended
+        ended[pid] = os.waitstatus_to_exitcode(status)
 
 
 def kill_tree(pid: int) -> None:
@@ -116,7 +119,7 @@ def sweep(workers: dict, servers=()) -> int:
     strays = [p for p in strays if _is_stray_candidate(p)]
     kill_all(strays)
     if strays:
-        _reap()
+        reap()
     return len(strays)
 
 

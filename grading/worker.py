@@ -53,13 +53,18 @@ class Capture(io.TextIOBase):
         return out
 
 
-def private_pipes():
-    """Move the request/reply pipes off fds 0 and 1; send 0, 1, 2 to /dev/null."""
-    requests, replies = os.dup(0), os.dup(1)
+def silence_std_fds():
+    """Point fds 0, 1 and 2 at /dev/null."""
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
+
+
+def private_pipes():
+    """Move the request/reply pipes off fds 0 and 1; send 0, 1, 2 to /dev/null."""
+    requests, replies = os.dup(0), os.dup(1)
+    silence_std_fds()
     return requests, replies
 
 
@@ -227,11 +232,6 @@ def serve(requests: int, replies: int, file: str, name: str, callables=None, mem
 
 # ---------------------------------------------------------------- the fork server
 
-def _exit_code(status: int) -> int:
-    """A wait status as subprocess reports it: the exit code, or -N for signal N."""
-    return os.waitstatus_to_exitcode(status)
-
-
 def fork_server() -> None:
     """Start workers by forking this process, which has Python and numpy loaded already:
     a few milliseconds each instead of a fresh interpreter's tenth of a second.
@@ -249,21 +249,8 @@ def fork_server() -> None:
     import numpy as np
 
     control = socket.socket(fileno=os.dup(0))
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.close(null)
-    ended = {}
-
-    def reap():
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            ended[pid] = _exit_code(status)
+    silence_std_fds()
+    ended = {}  # exit codes of the workers that ended, until asked for
 
     while True:
         try:
@@ -273,7 +260,7 @@ def fork_server() -> None:
         if not data:
             return
         request = json.loads(data)
-        reap()
+        ended.update(procs.reap())
         if request["op"] == "spawn":
             pid = os.fork()
             if pid == 0:
@@ -299,7 +286,7 @@ def fork_server() -> None:
             pid, deadline = request["pid"], time.monotonic() + request["seconds"]
             while pid not in ended and time.monotonic() < deadline:
                 time.sleep(0.005)
-                reap()
+                ended.update(procs.reap())
             answer = {"code": ended.pop(pid, None)}
         control.send(json.dumps(answer).encode())
 
