@@ -41,7 +41,7 @@ UNUSED_PLUGINS = ("cacheprovider", "logging", "warnings", "unraisableexception",
                   "setuponly", "setupplan", "unittest", "subtests", "debugging")
 
 
-def pytest_args(katas: list, files: dict, limits: Limits) -> list:
+def pytest_args(katas: list, files: dict, limits: Limits, select: str | None = None) -> list:
     args = [
         "-c", str(INI), "--rootdir", str(HIDDEN), "-q", "--tb=no", "--capture=no", "-p", "pytest_timeout",
         *[a for name in UNUSED_PLUGINS for a in ("-p", f"no:{name}")],
@@ -51,6 +51,8 @@ def pytest_args(katas: list, files: dict, limits: Limits) -> list:
     ]
     if limits.confine:
         args.append("--confine")
+    if select:
+        args += ["-m", select]
     return args + [str(HIDDEN / f"test_{k}.py") for k in katas if (HIDDEN / f"test_{k}.py").is_file()]
 
 
@@ -64,7 +66,10 @@ def run_here(request: dict) -> list:
     if not any((HIDDEN / f"test_{k}.py").is_file() for k in request["katas"]):
         return []
     limits = Limits(**request.get("limits", {}))
-    code = pytest.main(pytest_args(request["katas"], request["files"], limits), plugins=[collector])
+    code = pytest.main(pytest_args(request["katas"], request["files"], limits, request.get("select")),
+                       plugins=[collector])
+    if code == 5 and request.get("select"):  # no check of these katas matches the selection
+        return []
     if code not in (0, 1):
         raise JudgeFailed(f"pytest exited with status {int(code)} while running the hidden suite")
     return collector.records
@@ -84,13 +89,14 @@ class Judge:
     request overruns its deadline or the judge dies, it is killed with everything below
     it (JudgeFailed), and the next request starts a fresh one."""
 
-    def __init__(self):
+    def __init__(self, env: dict | None = None):
         self.proc = None
         self.err = None
         self.buffer = b""
+        self.env = dict(env or {})  # set for the judge and its workers (for example OPENBLAS_CORETYPE)
 
     def _start(self) -> None:
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
+        env = dict(os.environ, **self.env, PYTHONDONTWRITEBYTECODE="1",
                    PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # only the plugins the judge names: faster, and nothing from the machine
                    # judges run side by side, one per core: BLAS threads would only fight over the cores
                    OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
@@ -141,15 +147,16 @@ class Judge:
         line, _, self.buffer = self.buffer.partition(b"\n")
         return line
 
-    def run(self, katas: list, files: dict, limits: Limits | None = None) -> list:
-        """Run the suite of `katas` on `files`; the records of every check."""
+    def run(self, katas: list, files: dict, limits: Limits | None = None, select: str | None = None) -> list:
+        """Run the suite of `katas` on `files` (only the checks whose markers match `select`,
+        a pytest -m expression, if given); the records of every check."""
         limits = limits or Limits()
         if self.proc is None or self.proc.poll() is not None:
             if self.proc is not None:
                 self.close()
             self._start()
         request = {"katas": list(katas), "files": {k: (str(v) if v else None) for k, v in files.items()},
-                   "limits": dataclasses.asdict(limits)}
+                   "limits": dataclasses.asdict(limits), "select": select}
         seconds = deadline(katas, limits)
         try:
             self.proc.stdin.write(json.dumps(request).encode() + b"\n")
@@ -171,11 +178,8 @@ class Judge:
         self.close()
 
 
-def run(katas: list, files: dict, limits: Limits | None = None, call_seconds: float | None = None) -> list:
+def run(katas: list, files: dict, limits: Limits | None = None) -> list:
     """Run the suite in a fresh judge process; the records of every check."""
-    limits = limits or Limits()
-    if call_seconds is not None:
-        limits = dataclasses.replace(limits, call_seconds=call_seconds)
     with Judge() as judge:
         return judge.run(katas, files, limits)
 

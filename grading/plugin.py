@@ -1,17 +1,56 @@
-"""A pytest plugin that turns each hidden test into a plain record for the report."""
+"""A pytest plugin that turns each hidden test into a plain record for the report.
+
+How a check counts is said by its markers (registered in tests/hidden/conftest.py):
+
+    (none)                        a value check: the kata's answers are right (weight 1)
+    @pytest.mark.side             a side property (inputs unchanged, dtype, determinism, edge
+                                  rows): weight 1, earned only together with right values
+    @pytest.mark.validation       bad input raises a clear ValueError: weight 0.5, earned only
+                                  together with right values
+    @pytest.mark.scale(cpu, why)  a scale check: each call may use `cpu` seconds of CPU time
+                                  (calibrated per machine); weight 0.5
+    @pytest.mark.points(w)        overrides the weight of any of these
+
+A test function is one concept: its parametrized cases share its weight.
+"""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 from _pytest.reports import TestReport
 
 from .outcomes import CheckFailed
 
+ROLES = ("value", "side", "validation", "scale")
+WEIGHTS = {"value": 1.0, "side": 1.0, "validation": 0.5, "scale": 0.5}
 
-def _title(item) -> str:
+
+def role(item) -> str:
+    for name in ("scale", "validation", "side"):
+        if item.get_closest_marker(name) is not None:
+            return name
+    return "value"
+
+
+def _case(item) -> str:
+    """The readable name of a parametrized case: its `case` or `why` parameter, else pytest's id."""
+    spec = getattr(item, "callspec", None)
+    if spec is None:
+        return ""
+    for key in ("case", "why"):
+        if isinstance(spec.params.get(key), str):
+            return spec.params[key]
+    return spec.id
+
+
+def title(item) -> str:
+    """The check's name in reports: its docstring's first line, and the case if parametrized."""
     doc = (getattr(item, "function", None) and item.function.__doc__) or ""
-    first = doc.strip().splitlines()[0] if doc.strip() else item.name
-    return first.rstrip(".")
+    first = doc.strip().splitlines()[0].rstrip(".") if doc.strip() else item.name
+    case = _case(item)
+    return f"{first} ({case})" if case else first
 
 
 class Collector:
@@ -19,6 +58,15 @@ class Collector:
 
     def __init__(self):
         self.records: list[dict] = []
+        self.cases: Counter = Counter()
+
+    def pytest_collection_finish(self, session):
+        self.cases = Counter((item.module.__name__, item.originalname) for item in session.items)
+
+    def _weight(self, item, kind: str) -> float:
+        marker = item.get_closest_marker("points")
+        weight = float(marker.args[0]) if marker else WEIGHTS[kind]
+        return weight / max(1, self.cases[(item.module.__name__, item.originalname)])
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
@@ -27,22 +75,25 @@ class Collector:
         if call.when == "teardown":
             return None
         kata = getattr(item.module, "KATA", item.module.__name__)
-        marker = item.get_closest_marker("points")
+        kind = role(item)
         record = {
             "kata": kata,
             "name": item.name,
-            "title": _title(item),
-            "weight": float(marker.args[0]) if marker else 1.0,
+            "test": item.originalname,
+            "title": title(item),
+            "role": kind,
+            "weight": self._weight(item, kind),
             "passed": call.excinfo is None,
             "kind": "passed",
             "message": "",
             "where": [],
             "output": "",
-            "seconds": round(call.duration, 4),
+            "calls": [],
         }
         proxy = item.funcargs.get("kata") if hasattr(item, "funcargs") else None
         if proxy is not None:
             record["output"] = proxy.take_output()
+            record["calls"] = proxy.take_calls()
         if call.excinfo is not None:
             exc = call.excinfo.value
             if isinstance(exc, CheckFailed):

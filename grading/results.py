@@ -26,16 +26,19 @@ class Check:
 
     kata: str
     name: str
+    test: str      # the test function: one concept, whose parametrized cases share its weight
     title: str
+    role: str      # "value", "side", "validation" or "scale" (see plugin.py)
     weight: float
     passed: bool
     kind: str
     message: str = ""
     where: list = field(default_factory=list)
     output: str = ""
-    seconds: float = 0.0
+    calls: list = field(default_factory=list)  # the kata functions the check called
     score: float = 0.0
     max_score: float = 0.0
+    waiting_for: list = field(default_factory=list)  # a passing side check's functions whose values are not right yet
 
 
 @dataclass
@@ -127,12 +130,22 @@ class Grade:
         printer.text(str(self))
 
 
+GATED = ("side", "validation")
+
+
 def _kata_result(kata: Kata, file, records: list, note: str = "") -> KataResult:
+    """Scores: each check's share of the kata's points follows its weight. A side or
+    validation check earns its share only once every kata function it calls passes at least
+    one value check: returning zeros of the right shape, or raising ValueError on
+    everything, earns nothing."""
     total = sum(r["weight"] for r in records) or 1.0
+    right = {f for r in records if r["role"] == "value" and r["passed"] for f in r["calls"]}
     checks = []
     for r in records:
         share = kata.points * r["weight"] / total
-        checks.append(Check(**r, score=share if r["passed"] else 0.0, max_score=share))
+        waiting = sorted(set(r["calls"]) - right) if r["role"] in GATED and r["passed"] else []
+        checks.append(Check(**r, score=share if r["passed"] and not waiting else 0.0, max_score=share,
+                            waiting_for=waiting))
     return KataResult(kata, Path(file) if file else None, checks, note)
 
 

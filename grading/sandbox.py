@@ -13,6 +13,7 @@ import atexit
 import contextlib
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -22,11 +23,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import procs, show, wire
+from . import cpu, procs, show, wire
 from .outcomes import Crashed, ImportFailed, Mismatch, Missing, NotStarted, Raised, TimedOut, Unreadable
 
 WORKER = Path(__file__).with_name("worker.py")
 REPLY_LIMIT = 2 << 30
+WALL_PER_CPU = 10  # a scale check's wall-time cap, in multiples of its CPU limit: for hangs only
 
 
 @dataclass
@@ -50,7 +52,6 @@ class Called:
     value: object = None
     output: str = ""
     changed: list = field(default_factory=list)
-    seconds: float = 0.0
     label: str = ""  # names the part of the result a message is about, e.g. "dW_in"
 
     def __str__(self) -> str:
@@ -66,7 +67,7 @@ class Called:
             raise Mismatch(f"Called {self} -> returned {show.value(value)}, expected a tuple "
                            f"with {label} at position {index}: see the docstring for what it returns.")
         return Called(self.func, self.args, self.kwargs, self.params, value[index], self.output,
-                      self.changed, self.seconds, label)
+                      self.changed, label)
 
 
 def _where(error: dict) -> str:
@@ -140,6 +141,13 @@ def fork_servers() -> set:
 USE_FORK_SERVER = sys.platform == "linux"
 
 
+CPU_POLL = 0.05  # seconds between two reads of a scale check's CPU time
+
+
+class OverCpu(Exception):
+    """A call spent more CPU time than its limit (seconds spent, when stopped)."""
+
+
 class Worker:
     """One worker process serving one kata file: forked by the fork server, or a fresh
     `python worker.py` where there is none."""
@@ -193,12 +201,25 @@ class Worker:
             self.hello = wire.read_frame(self.from_worker, time.monotonic() + seconds, limit=REPLY_LIMIT)
         return self.hello
 
-    def call(self, request: dict, seconds: float) -> dict:
+    def call(self, request: dict, seconds: float, cpu_limit: float | None = None) -> tuple:
+        """(reply, CPU seconds the worker spent on it or None where that cannot be measured).
+        With `cpu_limit`, a call that spends more CPU time than that is stopped (OverCpu)."""
+        start = cpu.tree_seconds(self.pid) if cpu_limit is not None else None
         try:
             wire.write_frame(self.to_worker, request)
         except (BrokenPipeError, OSError) as exc:
             raise wire.Closed() from exc
-        return wire.read_frame(self.from_worker, time.monotonic() + seconds, limit=REPLY_LIMIT)
+        deadline = time.monotonic() + seconds
+        if start is not None:  # the reply is written once the call is done: watch the CPU until then
+            while not select.select([self.from_worker], [], [], CPU_POLL)[0]:
+                used = cpu.tree_seconds(self.pid)
+                if used is not None and used - start > cpu_limit:
+                    raise OverCpu(used - start)
+                if time.monotonic() > deadline:
+                    raise wire.Late()
+        reply = wire.read_frame(self.from_worker, deadline, limit=REPLY_LIMIT)
+        used = cpu.tree_seconds(self.pid) if start is not None else None
+        return reply, (used - start if used is not None else None)
 
     def _exit_code(self, seconds: float):
         if self.proc is not None:
@@ -251,6 +272,8 @@ class Kata:
         self._broken: Exception | None = None  # the import failure, once seen
         self._outputs: list[str] = []
         self._spent = 0.0  # seconds of this kata's time budget used so far
+        self._calls: set = set()  # the functions called since the last take
+        self._scale: tuple | None = None  # (CPU seconds per call, why) during a scale check
         self.last: Called | None = None
         if self._file is not None and self._file.exists():
             self._worker = self._spawn()
@@ -328,6 +351,22 @@ class Kata:
         self._outputs.clear()
         return text
 
+    def take_calls(self) -> list:
+        """The names of the functions called since the last take, for the record of a check."""
+        names = sorted(self._calls)
+        self._calls.clear()
+        return names
+
+    @contextlib.contextmanager
+    def scaled(self, cpu_seconds: float, why: str):
+        """Inside the block every call may spend `cpu_seconds` of CPU time (a scale check);
+        `why` says what going over means. Wall time only catches hangs, far above."""
+        self._scale = (cpu_seconds, why)
+        try:
+            yield self
+        finally:
+            self._scale = None
+
     # -- calls ------------------------------------------------------------------
 
     def __getattr__(self, func: str):
@@ -335,19 +374,24 @@ class Kata:
             raise AttributeError(func)
         return lambda *args, **kwargs: self._call(func, args, kwargs)
 
-    def limit(self, seconds: float, why: str) -> "_Limited":
-        """The same kata with a different time limit per call, and what a timeout means."""
-        return _Limited(self, seconds, why)
-
-    def _call(self, func, args, kwargs, seconds=None, why=None) -> Called:
+    def _call(self, func, args, kwargs) -> Called:
         worker = self._ready()
         params = worker.hello["functions"].get(func, [])
         called = Called(func, args, kwargs, params)
         self.last = called
-        seconds = min(seconds or self._limits.call_seconds, self._check_budget(f"{called}"))
+        self._calls.add(func)
+        cpu_limit, why = self._scale or (None, None)
+        seconds = self._limits.call_seconds if cpu_limit is None else max(self._limits.call_seconds,
+                                                                            WALL_PER_CPU * cpu_limit)
+        seconds = min(seconds, self._check_budget(f"{called}"))
         start = time.monotonic()
         try:
-            reply = worker.call({"func": func, "args": list(args), "kwargs": dict(kwargs)}, seconds)
+            reply, used = worker.call({"func": func, "args": list(args), "kwargs": dict(kwargs)}, seconds,
+                                      cpu_limit)
+        except OverCpu as over:
+            self._drop()
+            raise TimedOut(f"Called {called} -> stopped after {over.args[0]:.2f} s of CPU time, over "
+                           f"this check's limit of {cpu_limit:.2f} s: {why}.") from None
         except wire.Late:
             self._drop()
             raise TimedOut(f"Called {called} -> still running after {seconds:g} s: "
@@ -362,8 +406,13 @@ class Kata:
             raise
         finally:
             self._spent += time.monotonic() - start
-        called.output, called.changed, called.seconds = reply["output"], reply["changed"], reply["seconds"]
+        called.output, called.changed = reply["output"], reply["changed"]
         self._outputs.append(reply["output"])
+        if cpu_limit is not None:
+            spent, unit = (used, "of CPU time") if used is not None else (time.monotonic() - start, "")
+            if spent > cpu_limit:
+                raise TimedOut(f"Called {called} -> took {spent:.2f} s {unit}, over this check's limit of "
+                               f"{cpu_limit:.2f} s: {why}.".replace("  ", " "))
         if reply["ok"]:
             called.value = reply["value"]
             return called
@@ -394,13 +443,3 @@ class Kata:
         called = self.last
         shown = show.value(called.value) if called else "nothing"
         raise Mismatch(f"Called {called} -> returned {shown}, expected a {error}: {why}.")
-
-
-class _Limited:
-    def __init__(self, kata: Kata, seconds: float, why: str):
-        self._kata, self._seconds, self._why = kata, seconds, why
-
-    def __getattr__(self, func: str):
-        if func.startswith("_"):
-            raise AttributeError(func)
-        return lambda *args, **kwargs: self._kata._call(func, args, kwargs, self._seconds, self._why)

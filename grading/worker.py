@@ -168,19 +168,16 @@ def serve_call(module, request: dict, path: str, cap: int) -> dict:
     before = [snapshot(v, budget) for v in list(args) + list(kwargs.values())]
     out = Capture(cap)
     sys.stdout = sys.stderr = out
-    start = time.perf_counter()
     try:
         value = func(*args, **kwargs)
         reply = {"ok": True, "value": value}
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included
         reply = {"ok": False, "error": describe_error(exc, path)}
-    seconds = time.perf_counter() - start
     sys.stdout = sys.stderr = Capture(0)
     names = argument_names(func, args, kwargs)
     after = list(args) + list(kwargs.values())
     reply["changed"] = [n for n, b, a in zip(names, before, after) if b is not None and not same(b, a)]
     reply["output"] = out.text()
-    reply["seconds"] = seconds
     return reply
 
 
@@ -224,7 +221,6 @@ def serve(requests: int, replies: int, file: str, name: str, callables=None, mem
         except wire.Unsendable as exc:
             wire.write_frame(replies, {
                 "ok": False, "output": reply.get("output", ""), "changed": reply.get("changed", []),
-                "seconds": reply.get("seconds", 0.0),
                 "error": {"type": "Unreadable", "mro": [], "where": [],
                           "message": f"returned {exc}, which is not a number, array, list, tuple or dict"},
             })

@@ -114,10 +114,12 @@ def apply_whitening(X, mu, W, normalize=False):
         raise ValueError(f"mu must have shape ({d},) to match X of shape {X.shape}, got {mu.shape}")
     if not (np.isfinite(W).all() and np.isfinite(mu).all()):
         raise ValueError("mu and W must be finite: they hold NaN or inf")
-    # (X - mu) @ W as X @ W - mu @ W: no (n, d) centred copy of X. Rounding grows with the
-    # offset, and stays near a relative 1e-9 when |mu| is a million times the spread of X.
-    Z = X @ W
-    Z -= mu @ W
+    # (X - mu) @ W a block of rows at a time: no (n, d) centred copy of X. Centring first (not
+    # X @ W - mu @ W) keeps full precision, and a row equal to mu whitens to exact zeros,
+    # whatever the BLAS kernel, so that normalize=True keeps it a zero row.
+    Z = np.empty((X.shape[0], W.shape[1]))
+    for start in range(0, X.shape[0], _BLOCK_ROWS):
+        Z[start:start + _BLOCK_ROWS] = (X[start:start + _BLOCK_ROWS] - mu) @ W
     return _normalize_rows(Z) if normalize else Z
 
 

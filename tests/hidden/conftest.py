@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grading import procs, sandbox  # noqa: E402
+from grading import cpu, procs, sandbox  # noqa: E402
 from grading.sandbox import Kata, Limits  # noqa: E402
 
 CALLABLES = Path(__file__).with_name("callables.py")
@@ -32,7 +32,12 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "points(weight): the check's share of its kata's points (default 1)")
+    for line in ("points(weight): the check's weight among its kata's checks, shared by its parametrized cases",
+                 "side: a side property (inputs unchanged, dtype, ...): earns points only with right values",
+                 "validation: bad input raises a ValueError: weight 0.5, earns points only with right values",
+                 "scale(cpu_seconds, why): each call may use cpu_seconds of CPU time on a reference machine; "
+                 "weight 0.5"):
+        config.addinivalue_line("markers", line)
 
 
 def _kata_file(config, name):
@@ -64,7 +69,14 @@ def kata(request):
     katas = request.config._katas
     proxy = katas[request.module.KATA]
     proxy.take_output()
-    yield proxy
+    proxy.take_calls()
+    scale = request.node.get_closest_marker("scale")
+    if scale is None:
+        yield proxy
+    else:  # the machine's speed scales the limit; how busy it is does not (CPU time, not wall time)
+        seconds, why = scale.args
+        with proxy.scaled(seconds * cpu.factor(), why):
+            yield proxy
     # Nothing the kata's code started survives its check. In the judge (a subreaper) that
     # includes orphans re-parented to it; elsewhere, what sits below the worker.
     if procs.IS_SUBREAPER:

@@ -54,6 +54,7 @@ def test_build_vocab_min_count(kata):
     equal(called.part(1, "counts"), counts, [3, 2], "a word with exactly min_count occurrences is kept")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("min_count_zero", "min_count must be an integer >= 1"),
     ("string_sentence", "a sentence is a list of tokens, not a str (iterating it gives characters)"),
@@ -98,6 +99,7 @@ def test_encode_drops_unknown_tokens_before_windows(kata):
     close(called, got, expected, "with x and y dropped, a-b and b-c are adjacent (window 1)", atol=0)
 
 
+@pytest.mark.validation
 def test_encode_rejects_duplicate_words(kata):
     """encode raises a ValueError when words holds a word twice"""
     with kata.raises("each word of the vocabulary must have one id"):
@@ -173,6 +175,7 @@ def test_cooccurrence_matches_the_definition(kata, weighting):
           "sentence with |p - q| <= window", atol=1e-12)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("id_too_large", "ids must be < vocab_size"),
     ("negative_id", "a negative id is an error, not numpy's wrap-around"),
@@ -261,6 +264,7 @@ def test_ppmi_of_zeros_is_zeros(kata):
     close(called, got, np.zeros((3, 3)), "nothing counted: every entry is 0, not 0/0 = NaN", atol=0)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("negative_count", "counts are never negative"),
     ("not_2d", "C must be a 2-D matrix"),
@@ -337,6 +341,7 @@ def test_svd_embeddings_uses_left_singular_vectors(kata):
           "singular vectors U (np.linalg.svd returns V transposed as its third result)", rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("dim_zero", "dim must be at least 1"),
     ("dim_too_large", "dim can be at most min(M.shape)"),
@@ -455,6 +460,7 @@ def test_sgns_is_stable_for_huge_dot_products(kata):
     _no_warning(called, "compute log-sigmoid and sigmoid without overflow (np.logaddexp, exp of -|x| only)")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("length_mismatch", "centers and contexts must have the same length B"),
     ("negatives_rows", "negatives must have shape (B, K)"),
@@ -569,6 +575,7 @@ def test_sgns_neighbours_share_their_topic(kata):
            "should make them cosine neighbours")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("id_too_large", "ids must be < vocab_size"),
     ("dim_zero", "dim must be an integer >= 1"),
@@ -639,27 +646,25 @@ def _harmonic_counts(seed, V, n, per_sentence, window):
     return expected + expected.T
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(1.2, "correct but too slow: vectorize (for each offset 1..window, pair the "
+                   "positions p and p + offset of one sentence at once; np.bincount or np.add.at)")
 def test_scale_cooccurrence_matrix_is_vectorized(kata):
     """cooccurrence_matrix counts a million tokens quickly"""
     V, window = 500, 4
     encoded = _zipf_tokens(12, V, 1_000_000, 1000)
-    called = kata.limit(1.2, "correct but too slow: vectorize (for each offset 1..window, pair the "
-                        "positions p and p + offset of one sentence at once; np.bincount or np.add.at)"
-                        ).cooccurrence_matrix(encoded, V, window=window, weighting="harmonic")
+    called = kata.cooccurrence_matrix(encoded, V, window=window, weighting="harmonic")
     got = as_array(called, (V, V))
     close(called, got, _harmonic_counts(12, V, 1_000_000, 1000, window), "harmonic counts over all pairs of a sentence within the window",
           rtol=1e-9, atol=1e-9)
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(2.5, "correct but too slow: vectorize (a whole minibatch of pairs at a time: "
+                   "gather rows, batched dot products, np.add.at for the updates)")
 def test_scale_train_sgns_is_vectorized(kata):
     """train_sgns runs an epoch over 100,000 tokens quickly"""
     V = 1000
     encoded = _zipf_tokens(13, V, 100_000, 1000)
-    called = kata.limit(2.5, "correct but too slow: vectorize (a whole minibatch of pairs at a time: "
-                        "gather rows, batched dot products, np.add.at for the updates)"
-                        ).train_sgns(encoded, V, dim=4, window=2, negatives=1, epochs=1, seed=0)
+    called = kata.train_sgns(encoded, V, dim=4, window=2, negatives=1, epochs=1, seed=0)
     W = as_array(called.part(0, "W_in"), (V, 4))
     finite(called.part(0, "W_in"), W, "training must not blow up")
     losses = as_array(called.part(1, "losses"), (1,))

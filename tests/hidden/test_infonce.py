@@ -204,6 +204,7 @@ BAD = {
 }
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("func", ["info_nce", "info_nce_grad"])
 @pytest.mark.parametrize("case", list(BAD))
 def test_info_nce_rejects_bad_input(kata, func, case):
@@ -352,13 +353,13 @@ def _large_batch(B, d, temperature, eps):
     return z1, z2, v1, v2, plus, minus
 
 
-@pytest.mark.points(0.5)
-def test_info_nce_grad_scale(kata):
+@pytest.mark.scale(4.0, "correct but too slow: vectorize (the logits are one matrix product, "
+                   "the gradients two more; no Python loop over rows)")
+def test_scale_info_nce_grad_is_vectorized(kata):
     """info_nce_grad handles B = 2048, d = 256 quickly"""
     B, d, temperature, eps = 2048, 256, 0.1, 1e-5
     z1, z2, v1, v2, plus, minus = _large_batch(B, d, temperature, eps)
-    called = kata.limit(4.0, "correct but too slow: vectorize (the logits are one matrix product, "
-                        "the gradients two more; no Python loop over rows)").info_nce_grad(z1, z2, temperature)
+    called = kata.info_nce_grad(z1, z2, temperature)
     loss, dz1, dz2 = grad_parts(called, B, d)
     # the derivative along (v1, v2), against central differences of the plain formula
     close(called.part(0, "loss"), loss, (plus + minus) / 2, "the loss is info_nce's", rtol=1e-6)
@@ -555,6 +556,7 @@ def test_triplet_loss_exactly_at_the_hinge(kata):
 
 # ---------------------------------------------------------------- bad input, inputs, dtypes
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case", ["alignment shapes", "alignment alpha 0", "uniformity one row",
                                   "uniformity 1-D", "uniformity t 0", "triplet shapes", "triplet empty",
                                   "triplet 1-D"])

@@ -179,6 +179,7 @@ def test_equal_logits_give_log_C(kata):
           rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("label_too_large", "a label equal to C is out of range"),
     ("label_negative", "a negative label is out of range, not numpy's wrap-around"),
@@ -331,6 +332,7 @@ def test_weight_decay_shrinks_the_weights(kata):
            "weight decay subtracts lr * weight_decay * W at every step, pulling W toward 0")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("label_too_large", "a label >= num_classes is out of range"),
     ("label_negative", "a negative label is out of range"),
@@ -364,7 +366,8 @@ def test_train_probe_rejects_bad_input(kata, case, why):
         kata.train_probe(*args, **kwargs)
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(1.5, "correct but too slow: vectorize (one X @ W, one softmax and one X.T @ dlogits "
+                   "per epoch, no Python loop over samples)")
 def test_scale_train_probe_is_vectorized(kata):
     """train_probe runs its 200 default epochs on 2,000 embeddings quickly"""
     r = rng(17)
@@ -372,8 +375,7 @@ def test_scale_train_probe_is_vectorized(kata):
     centers = r.normal(size=(C, d)) / np.sqrt(d)
     y = r.integers(0, C, size=n)
     X = centers[y] + 0.5 * r.normal(size=(n, d)) / np.sqrt(d)
-    called = kata.limit(1.5, "correct but too slow: vectorize (one X @ W, one softmax and one X.T @ dlogits "
-                        "per epoch, no Python loop over samples)").train_probe(X, y, C)
+    called = kata.train_probe(X, y, C)
     W, b, losses = trained(called, d, C, 200)
     part = called.part(2, "losses")
     finite(part, losses, "gradient descent with a stable step stays finite")
@@ -424,6 +426,7 @@ def test_probe_accuracy_is_a_float_in_0_1(kata):
               atol=0)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("w_rows", "W must have d rows, one per column of X"),
     ("b_shape", "b must have one entry per column of W"),

@@ -45,6 +45,7 @@ def test_one_hot_vectors_are_sqrt2_apart(kata):
     close(called, dist, expected, "one-hot vectors are orthonormal, so distinct ones are sqrt(2) apart")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("ids, num_classes, why", [
     ([0, 1], 0, "num_classes must be at least 1"),
     ([0, 3], 3, "an id equal to num_classes is out of range"),
@@ -79,6 +80,7 @@ def test_lookup_equals_one_hot_matmul(kata):
     close(called, got, one_hot @ table, "a lookup is the one-hot product without the zeros")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("negative", "a negative id is an error, not numpy's wrap-around to the last row"),
     ("too_large", "ids must be < len(table)"),
@@ -148,6 +150,7 @@ def test_lookup_backward_zeroes_the_padding_row(kata):
     close(called, got, expected, "the padding row gets no gradient; the other rows still accumulate")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("grad_shape", "grad_out must have shape ids.shape + (d,)"),
     ("id_range", "ids must be in 0..num_embeddings-1"),
@@ -196,6 +199,7 @@ def test_bag_mean_all_padding_gives_zeros(kata):
     close(called, got, np.stack([table[2], np.zeros(3)]), "an empty bag's mean is defined as zeros, not 0/0 = NaN")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("ids_1d", "ids must be 2-D (n, L): one row per bag"),
     ("id_range", "ids must be in 0..len(table)-1"),
@@ -281,11 +285,10 @@ def _many_ids():
     return ids, grad, np.bincount(ids, weights=grad[:, 0].astype(np.float64), minlength=1000)[:, None]
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(3.0, "correct but too slow: vectorize (np.add.at or np.bincount, no Python loop)")
 def test_scale_lookup_backward_is_vectorized(kata):
     """lookup_backward handles 4 million ids quickly"""
     ids, grad, expected = _many_ids()
-    called = kata.limit(3.0, "correct but too slow: vectorize (np.add.at or np.bincount, no Python loop)"
-                        ).lookup_backward(grad, ids, 1000)
+    called = kata.lookup_backward(grad, ids, 1000)
     got = as_array(called, (1000, 1))
     close(called, got, expected, "repeated ids must accumulate", rtol=1e-6, atol=1e-6)

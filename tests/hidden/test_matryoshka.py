@@ -131,6 +131,7 @@ def test_truncate_survives_huge_entries(kata):
           "(3e200)**2 overflows to inf; divide each row by its largest |entry| before squaring")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("dim, why", [
     (0, "dim must be in 1..d: a prefix of 0 columns has no direction"),
     (5, "dim must be in 1..d (Z has 4 columns)"),
@@ -142,6 +143,7 @@ def test_truncate_rejects_bad_dims(kata, dim, why):
         kata.truncate(np.ones((3, 4)), dim)
 
 
+@pytest.mark.validation
 def test_truncate_rejects_a_vector(kata):
     """truncate raises a ValueError when Z is not 2-D"""
     with kata.raises("Z must be 2-D (n, d), one row per sample"):
@@ -317,6 +319,7 @@ BAD = {  # dims, temperature, weights, z1 shape, z2 shape, why
 }
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case", list(BAD))
 def test_matryoshka_rejects_bad_input(kata, case):
     """matryoshka_info_nce raises a ValueError for bad input"""
@@ -397,6 +400,7 @@ def test_funnel_search_breaks_ties_toward_the_lower_index(kata):
           "out lowest index first: sort by (-score, index), stable")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("args, why", [
     ((3, 2, 2), "shortlist must be >= k: the re-ranking only returns keys of the shortlist"),
     ((0, 2, 2), "k must be at least 1"),
@@ -412,6 +416,7 @@ def test_funnel_search_rejects_bad_arguments(kata, args, why):
         kata.funnel_search(Q, K, *args)
 
 
+@pytest.mark.validation
 def test_funnel_search_rejects_mismatched_widths(kata):
     """funnel_search raises a ValueError when queries and keys have different widths"""
     with kata.raises("queries and keys must have the same number of columns d"):
@@ -432,12 +437,12 @@ def _many_keys():
     return Q, K, -np.sort(-full, axis=1)[:, :10]
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(4.0, "correct but too slow: vectorize (the first pass is one matrix product of the "
+                   "prefixes and a partition; no Python loop over keys)")
 def test_scale_funnel_search_is_vectorized(kata):
     """funnel_search searches 100,000 keys quickly"""
     Q, K, expected = _many_keys()
-    called = kata.limit(4.0, "correct but too slow: vectorize (the first pass is one matrix product of the "
-                             "prefixes and a partition; no Python loop over keys)").funnel_search(Q, K, 10, 8, 200)
+    called = kata.funnel_search(Q, K, 10, 8, 200)
     got = as_ints(called, (16, 10))
     expect(np.all((got >= 0) & (got < 100_000)), called, "returned indices out of range", "indices in 0..99999",
            "funnel_search returns key indices")
@@ -473,6 +478,7 @@ def test_recall_at_k_extremes(kata):
           "which does not count)", atol=0.0)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("retrieved, targets, why", [
     ([1, 2, 3], [1, 2, 3], "retrieved must be 2-D (n, k)"),
     ([[1, 2], [3, 4]], [1, 2, 3], "targets needs one entry per row of retrieved"),

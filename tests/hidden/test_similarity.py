@@ -129,6 +129,7 @@ def test_cosine_similarity_is_clipped(kata):
     close(called, got, _cos(X, X), "duplicate rows have cosine 1, opposite rows -1")
 
 
+@pytest.mark.validation
 def test_cosine_similarity_rejects_mismatched_dims(kata):
     """cosine_similarity raises a ValueError when X and Y have different widths"""
     with kata.raises("X and Y must have the same number of columns d"):
@@ -183,6 +184,7 @@ def test_sq_euclidean_is_never_negative(kata):
                "clip at 0 (np.maximum)")
 
 
+@pytest.mark.validation
 def test_sq_euclidean_rejects_mismatched_dims(kata):
     """sq_euclidean raises a ValueError when X and Y have different widths"""
     with kata.raises("X and Y must have the same number of columns d"):
@@ -200,12 +202,12 @@ def _many_points():
     return X, rows, expected
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(5.0, "correct but too slow: vectorize (one matrix product X @ Y.T, "
+                   "no loop and no (n, m, d) array)")
 def test_scale_sq_euclidean_is_vectorized(kata):
     """sq_euclidean handles 2500 x 2500 pairs in 1024 dimensions quickly"""
     X, rows, expected = _many_points()
-    called = kata.limit(5.0, "correct but too slow: vectorize (one matrix product X @ Y.T, "
-                             "no loop and no (n, m, d) array)").sq_euclidean(X)
+    called = kata.sq_euclidean(X)
     got = as_array(called, (2500, 2500))
     close(called, got[rows], expected, "entry [i, j] is ||X[i] - X[j]||^2", rtol=1e-6, atol=1e-6)
 
@@ -318,6 +320,7 @@ def test_top_k_exclude_is_per_query(kata, metric):
           "returned for that query (for 'euclidean' their distance counts as +inf, not -inf)")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("k_zero", "k must be at least 1"),
     ("k_too_large", "k larger than the number of keys"),
@@ -355,12 +358,12 @@ def _many_keys():
     return Q, K, S, -np.sort(-np.partition(S, -10, axis=1)[:, -10:], axis=1)
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(5.0, "correct but too slow: vectorize (one matrix of scores, then "
+                   "np.argpartition and a sort of the k best; no loop over keys)")
 def test_scale_top_k_is_vectorized(kata):
     """top_k searches 100,000 keys quickly"""
     Q, K, S, expected = _many_keys()
-    called = kata.limit(5.0, "correct but too slow: vectorize (one matrix of scores, then "
-                             "np.argpartition and a sort of the k best; no loop over keys)").top_k(Q, K, 10)
+    called = kata.top_k(Q, K, 10)
     got = as_ints(called, (32, 10))
     expect(np.all((got >= 0) & (got < 100_000)), called, "returned indices out of range",
            "indices in 0..99999", "top_k returns key indices")
@@ -461,6 +464,7 @@ def test_analogy_k_best_first(kata, method):
           "entry 0 is the best remaining word, entry 1 the second best, and so on")
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("a_range", "a must be a word index in 0..len(E)-1"),
     ("b_negative", "a negative index is out of range, not numpy's wrap-around"),

@@ -200,6 +200,7 @@ def test_fit_pca_whitens_the_span_of_rank_deficient_data(kata):
           rtol=0, atol=1e-6)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("one_row", "a covariance needs at least 2 samples"),
     ("not_2d", "X must be 2-D (n, d)"),
@@ -251,6 +252,7 @@ def test_apply_normalize_gives_unit_rows(kata):
           "zeros and must stay zeros, not 0/0 = NaN", atol=1e-12)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("mu_length", "mu must have shape (d,)"),
     ("W_rows", "W must have shape (d, k)"),
@@ -349,6 +351,7 @@ def test_remove_top_components_edge_k(kata, k):
           rtol=0, atol=1e-9)
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("k_negative", "k must be in 0..d"),
     ("k_too_large", "k must be in 0..d"),
@@ -398,24 +401,24 @@ def _large():
 SLOW = "correct but too slow: vectorize (the covariance is one matrix product, then one SVD of a d x d matrix)"
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(LIMIT, SLOW)
 def test_scale_fit_whitening_is_vectorized(kata):
     """fit_whitening and apply_whitening handle 12,000 x 512 quickly"""
     X = _large()
-    called = kata.limit(LIMIT, SLOW).fit_whitening(X, dim=32)
+    called = kata.fit_whitening(X, dim=32)
     mu, W = _fit(called, 512, 32)
     close(called.part(0, "mu"), mu, X.mean(axis=0, dtype=np.float64), "mu is the mean row", rtol=1e-9, atol=1e-9)
-    called = kata.limit(LIMIT, SLOW).apply_whitening(X, mu, W)
+    called = kata.apply_whitening(X, mu, W)
     Z = as_array(called, (12_000, 32))
     close(_labelled(called, "np.cov(output, rowvar=False)"), _cov(Z), np.eye(32),
           "the whitened data has identity covariance", rtol=0, atol=1e-6)
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.scale(LIMIT, SLOW)
 def test_scale_remove_top_components_is_vectorized(kata):
     """remove_top_components handles 12,000 x 512 quickly"""
     X = _large()
-    called = kata.limit(LIMIT, SLOW).remove_top_components(X, 3)
+    called = kata.remove_top_components(X, 3)
     got = as_array(called, (12_000, 512))
     close(_labelled(called, "the column means"), got.mean(axis=0), np.zeros(512), "the output is centered",
           rtol=0, atol=1e-8)

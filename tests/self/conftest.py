@@ -1,8 +1,11 @@
-"""Shared fixtures of the project's own tests: the hidden suite run once on the
-reference solutions and once on the untouched stubs, and every kata variant graded."""
+"""Shared fixtures of the project's own tests: the hidden suite run on the reference
+solutions, on the untouched stubs, on every kata variant and on degenerate code, by judges
+that are started once and reused (two at a time, one per thread)."""
 
 import importlib.util
+import os
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,10 +18,17 @@ if str(ROOT) not in sys.path:
 from grading import catalogue, judge  # noqa: E402
 
 KATAS = [k.name for k in catalogue.KATAS]
+GROUPS = ("WRONG", "SLOW", "CORRECT")
+THREADS = 2
+
+# OpenBLAS kernels of common x86 CPUs (numpy's x86 wheels honour OPENBLAS_CORETYPE): the
+# reference and every CORRECT variant keep full marks under each.
+KERNELS = ("Haswell", "SkylakeX", "Prescott")
 
 
 def load_variants(kata):
-    """The WRONG, SLOW and CORRECT variants of a kata: {(group, name): (description, code)}.
+    """The variants of a kata: {(group, name): (description, code, caught_by)}, caught_by the
+    names of the hidden tests a WRONG variant is meant to fail (empty where none is named).
     A kata without its variants file has none here; test_contract reports the missing file."""
     if not kata.mutants.is_file():
         return {}
@@ -26,14 +36,125 @@ def load_variants(kata):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     found = {}
-    for group in ("WRONG", "SLOW", "CORRECT"):
-        for name, (description, code) in getattr(module, group, {}).items():
-            found[(group, name)] = (description, code)
+    for group in GROUPS:
+        for name, entry in getattr(module, group, {}).items():
+            description, code, *rest = entry
+            found[(group, name)] = (description, code, tuple(rest[0]) if rest else ())
     return found
 
 
-def all_variants():
-    return [(k.name, group, name) for k in catalogue.KATAS for (group, name) in load_variants(k)]
+def all_variants(*groups):
+    return [(k.name, group, name) for k in catalogue.KATAS for (group, name) in load_variants(k)
+            if not groups or group in groups]
+
+
+def variant_source(kata, name) -> str:
+    """The reference with the variant's definitions appended (they replace the reference's)."""
+    for (group, n), (description, code, _) in load_variants(kata).items():
+        if n == name:
+            return f"{kata.solution.read_text()}\n\n# ---- variant {name}: {description}\n{code}"
+    raise KeyError(name)
+
+
+# ---------------------------------------------------------------- degenerate code
+
+DEGENERATE = ("zeros", "constant", "echo", "random")
+
+_DEGENERATE_CODE = '''
+# Every public function of the reference, its answer replaced by a degenerate one of the same
+# shape and type: {mode}. Bad input still raises the reference's ValueError.
+import functools as _functools
+import numpy as _np
+
+_REFERENCE = {{"__name__": __name__}}
+exec(compile({source!r}, "reference", "exec"), _REFERENCE)
+_RNG = _np.random.default_rng(0)
+
+
+def _degenerate(value, args):
+    if {mode!r} == "echo" and args:
+        return args[0]
+    if isinstance(value, tuple):
+        return tuple(_degenerate(v, ()) for v in value)
+    if isinstance(value, list):
+        return [_degenerate(v, ()) for v in value]
+    if isinstance(value, dict):
+        return {{k: _degenerate(v, ()) for k, v in value.items()}}
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, (bool, _np.bool_)):
+        return False
+    a = _np.asarray(value)
+    if a.dtype.kind not in "iuf":
+        return value
+    if {mode!r} == "zeros":
+        b = _np.zeros_like(a)
+    elif {mode!r} == "constant":
+        b = _np.full_like(a, 1 if a.dtype.kind in "iu" else 0.5)
+    else:
+        b = (_RNG.integers(0, 3, a.shape) if a.dtype.kind in "iu" else _RNG.standard_normal(a.shape)).astype(a.dtype)
+    return b if isinstance(value, _np.ndarray) else b.item()
+
+
+def _wrap(f):
+    @_functools.wraps(f)
+    def degenerate(*args, **kwargs):
+        return _degenerate(f(*args, **kwargs), args)
+    return degenerate
+
+
+for _name, _f in list(_REFERENCE.items()):
+    if callable(_f) and not _name.startswith("_") and getattr(_f, "__module__", None) == __name__:
+        globals()[_name] = _wrap(_f)
+'''
+
+
+def degenerate_source(kata, mode: str) -> str:
+    """A kata file whose functions return zeros, a constant, their first argument, or random
+    values, each of the right shape: code that must earn nothing."""
+    return _DEGENERATE_CODE.format(mode=mode, source=kata.solution.read_text())
+
+
+# ---------------------------------------------------------------- judges
+
+class Judges:
+    """Judges kept for the whole session, one per thread and environment, so that the
+    hundreds of gradings below start Python and pytest only a few times."""
+
+    def __init__(self):
+        self.local = threading.local()
+        self.all = []
+        self.lock = threading.Lock()
+
+    def _judge(self, env: tuple) -> judge.Judge:
+        mine = self.local.__dict__.setdefault("judges", {})
+        if env not in mine:
+            mine[env] = judge.Judge(dict(env))
+            with self.lock:
+                self.all.append(mine[env])
+        return mine[env]
+
+    def grade(self, jobs: dict, env=None, select=None) -> dict:
+        """{key: records} for jobs {key: (kata name, path)}, THREADS at a time."""
+        env = tuple(sorted((env or {}).items()))
+
+        def one(item):
+            key, (name, path) = item
+            return key, self._judge(env).run([name], {name: path}, select=select)
+
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            return dict(pool.map(one, jobs.items()))
+
+    def close(self):
+        for j in self.all:
+            j.close()
+
+
+@pytest.fixture(scope="session")
+def judges():
+    pool = Judges()
+    yield pool
+    pool.close()
 
 
 class _Graded:
@@ -49,34 +170,65 @@ class _Graded:
 
 
 @pytest.fixture(scope="session")
-def solution_records():
-    return _Graded(lambda name: judge.run([name], {name: catalogue.get(name).solution}))
+def solution_records(judges):
+    every = judges.grade({k.name: (k.name, k.solution) for k in catalogue.KATAS})
+    return _Graded(every.__getitem__)
 
 
 @pytest.fixture(scope="session")
-def stub_records():
-    return _Graded(lambda name: judge.run([name], {name: catalogue.get(name).stub}))
+def stub_records(judges):
+    every = judges.grade({k.name: (k.name, k.stub) for k in catalogue.KATAS})
+    return _Graded(every.__getitem__)
 
 
 @pytest.fixture(scope="session")
-def variant_records(tmp_path_factory):
-    """{kata: {(group, name): records}}: every variant of a kata, graded two at a time."""
-
-    def grade_all(kata_name):
+def variant_files(tmp_path_factory):
+    """{(kata, group, name): path} of every variant, written once."""
+    folder = tmp_path_factory.mktemp("variants")
+    files = {}
+    for kata_name, group, name in all_variants():
         kata = catalogue.get(kata_name)
-        reference = kata.solution.read_text()
-        jobs = []
-        for (group, name), (description, code) in load_variants(kata).items():
-            folder = tmp_path_factory.mktemp(f"{kata.name}-{name}")
-            path = folder / f"{kata.name}.py"
-            path.write_text(f"{reference}\n\n# ---- variant {name}: {description}\n{code}")
-            jobs.append(((group, name), path))
+        path = folder / f"{kata_name}-{name}" / f"{kata_name}.py"
+        path.parent.mkdir()
+        path.write_text(variant_source(kata, name))
+        files[(kata_name, group, name)] = path
+    return files
 
-        def grade(job):
-            key, path = job
-            return key, judge.run([kata.name], {kata.name: path})
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            return dict(pool.map(grade, jobs))
+@pytest.fixture(scope="session")
+def variant_records(judges, variant_files):
+    """{kata: {(group, name): records}}: every variant graded on every check, but SLOW
+    variants without their scale checks (test_scale_checks_judge_cpu_time_not_load grades
+    those, on a loaded machine)."""
 
-    return _Graded(grade_all)
+    def grade_kata(kata_name):
+        jobs = {(g, n): (k, p) for (k, g, n), p in variant_files.items() if k == kata_name}
+        slow = {key: job for key, job in jobs.items() if key[0] == "SLOW"}
+        rest = {key: job for key, job in jobs.items() if key[0] != "SLOW"}
+        return {**judges.grade(rest), **judges.grade(slow, select="not scale")}
+
+    return _Graded(grade_kata)
+
+
+@pytest.fixture(scope="session")
+def degenerate_records(judges, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("degenerate")
+    jobs = {}
+    for kata in catalogue.KATAS:
+        for mode in DEGENERATE:
+            path = folder / f"{kata.name}-{mode}" / f"{kata.name}.py"
+            path.parent.mkdir()
+            path.write_text(degenerate_source(kata, mode))
+            jobs[(kata.name, mode)] = (kata.name, path)
+    every = judges.grade(jobs)
+    return every
+
+
+def busy_processes(n: int):
+    """n processes that keep a core each busy, as other users of a shared machine do."""
+    import subprocess
+
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+
+
+CORES = os.cpu_count() or 1

@@ -81,13 +81,15 @@ def test_hidden_suite_and_grader_never_import_solutions():
 
 
 @pytest.mark.parametrize("kata", KATAS, ids=ids)
-def test_every_kata_keeps_known_wrong_variants(kata):
+def test_every_kata_keeps_known_wrong_and_correct_variants(kata):
     variants = load_variants(kata)
-    wrong = [n for (group, n) in variants if group in ("WRONG", "SLOW")]
-    assert len(wrong) >= 5, f"{kata.name} keeps {len(wrong)} known-wrong variants; at least 5"
-    assert any(group == "CORRECT" for group, _ in variants), f"{kata.name}: add a correct-but-different variant"
-    for (group, name), (description, code) in variants.items():
+    wrong = [n for (group, n) in variants if group == "WRONG"]
+    correct = [n for (group, n) in variants if group == "CORRECT"]
+    assert len(wrong) >= 6, f"{kata.name} keeps {len(wrong)} known-wrong variants; at least 6"
+    assert len(correct) >= 2, f"{kata.name} keeps {len(correct)} correct-but-different variants; at least 2"
+    for (group, name), (description, code, caught_by) in variants.items():
         ast.parse(code)  # each variant is valid Python on its own
+        assert group == "WRONG" or not caught_by, f"{kata.name}/{name}: only WRONG variants name checks"
 
 
 def test_readme_lists_every_kata_in_order():

@@ -1,27 +1,101 @@
-"""The hidden suite catches every known-wrong variant, fails right-but-slow code only on
-its scale checks, and gives full marks to correct code written differently."""
+"""The hidden suite judges code right: each known-wrong variant fails the checks meant to
+catch it, right-but-slow code fails its scale checks and nothing else (on CPU time, however
+busy the machine), correct code written differently keeps full marks under every common
+OpenBLAS kernel, and degenerate code (zeros, constants, its input, random values) earns
+nothing."""
 
 import pytest
 
-from conftest import all_variants
+from grading import catalogue, results
+
+from conftest import (CORES, DEGENERATE, KERNELS, all_variants, busy_processes, load_variants)
 
 
 def _lines(records):
     return "\n".join(f"  {r['name']}: [{r['kind']}] {r['message']}" for r in records)
 
 
-@pytest.mark.parametrize("kata, group, name", all_variants(), ids=lambda v: str(v))
-def test_variant_is_judged_right(kata, group, name, variant_records):
+def _score(kata_name, records) -> float:
+    kata = catalogue.get(kata_name)
+    return results._kata_result(kata, kata.solution, records).score
+
+
+@pytest.mark.parametrize("kata, group, name", all_variants("WRONG"), ids=lambda v: str(v))
+def test_wrong_variant_fails_the_checks_meant_to_catch_it(kata, group, name, variant_records,
+                                                          solution_records):
+    caught_by = load_variants(catalogue.get(kata))[(group, name)][2]
+    records = variant_records[kata][(group, name)]
+    assert caught_by, f"{kata}/{name}: name the hidden test(s) meant to catch this mistake"
+    tests = {r["test"] for r in solution_records[kata]}
+    unknown = [t for t in caught_by if t not in tests]
+    assert not unknown, f"{kata}/{name}: no hidden test named {unknown}"
+    reference = [r for r in solution_records[kata] if r["test"] in caught_by and not r["passed"]]
+    assert not reference, f"{kata}/{name}: the reference fails the checks meant to catch it:\n{_lines(reference)}"
+    missed = [t for t in caught_by if all(r["passed"] for r in records if r["test"] == t)]
+    assert not missed, f"{kata}: the known mistake {name!r} passes {missed}, the checks meant to catch it"
+    internal = [r for r in records if r["kind"] == "internal"]
+    assert not internal, _lines(internal)
+    assert _score(kata, records) < catalogue.get(kata).points
+
+
+@pytest.mark.parametrize("kata, group, name", all_variants("SLOW"), ids=lambda v: str(v))
+def test_slow_variant_passes_every_check_but_scale(kata, group, name, variant_records):
     records = variant_records[kata][(group, name)]
     assert records, f"{kata}/{name}: no check ran"
     failing = [r for r in records if not r["passed"]]
-    if group == "WRONG":
-        assert failing, f"{kata}: the known mistake {name!r} passes every check: the suite misses it"
-        assert all(r["kind"] != "internal" for r in failing), _lines(failing)
-    elif group == "SLOW":
-        assert failing, f"{kata}: the unvectorized {name!r} passes the scale checks"
-        other = [r for r in failing if "scale" not in r["name"]]
-        assert not other, f"{kata}: the slow but correct {name!r} fails more than scale checks:\n{_lines(other)}"
-        assert all(r["kind"] == "timeout" and "vectorize" in r["message"] for r in failing), _lines(failing)
-    else:
-        assert not failing, f"{kata}: the correct variant {name!r} loses points:\n{_lines(failing)}"
+    assert not failing, f"{kata}: the slow but correct {name!r} fails more than scale checks:\n{_lines(failing)}"
+
+
+@pytest.mark.parametrize("kata, group, name", all_variants("CORRECT"), ids=lambda v: str(v))
+def test_correct_variant_keeps_full_marks(kata, group, name, variant_records):
+    records = variant_records[kata][(group, name)]
+    failing = [r for r in records if not r["passed"]]
+    assert records and not failing, f"{kata}: the correct variant {name!r} loses points:\n{_lines(failing)}"
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_correct_code_keeps_full_marks_under_every_kernel(kernel, judges, variant_files):
+    """The reference and every CORRECT variant, graded with OPENBLAS_CORETYPE=kernel."""
+    jobs = {("solution", k.name): (k.name, k.solution) for k in catalogue.KATAS}
+    jobs.update({(g, n): (k, p) for (k, g, n), p in variant_files.items() if g == "CORRECT"})
+    graded = judges.grade(jobs, env={"OPENBLAS_CORETYPE": kernel})
+    failing = {key: [r for r in recs if not r["passed"]] for key, recs in graded.items()}
+    failing = {key: recs for key, recs in failing.items() if recs or not graded[key]}
+    assert not failing, f"with OPENBLAS_CORETYPE={kernel}:\n" + "\n".join(
+        f"{key}:\n{_lines(recs)}" for key, recs in failing.items())
+
+
+@pytest.mark.parametrize("kata", [k.name for k in catalogue.KATAS])
+@pytest.mark.parametrize("mode", DEGENERATE)
+def test_degenerate_code_earns_nothing(kata, mode, degenerate_records):
+    records = degenerate_records[(kata, mode)]
+    kata_result = results._kata_result(catalogue.get(kata), catalogue.get(kata).solution, records)
+    earning = [c for c in kata_result.checks if c.score > 0]
+    assert not earning, (f"{kata}: code that returns {mode} of the right shape earns "
+                         f"{kata_result.score:.2f} points from:\n" + "\n".join(f"  {c.name}" for c in earning))
+
+
+def test_scale_checks_judge_cpu_time_not_load(judges, variant_files):
+    """With every core kept busy by other processes, the reference and every CORRECT variant
+    pass every scale check, and every SLOW variant fails the scale checks of what it slows
+    down, quietly, with a message that gives the CPU time against the limit."""
+    jobs = {("solution", k.name): (k.name, k.solution) for k in catalogue.KATAS}
+    jobs.update({(g, n): (k, p) for (k, g, n), p in variant_files.items() if g in ("CORRECT", "SLOW")})
+    busy = busy_processes(CORES)
+    try:
+        graded = judges.grade(jobs, select="scale")
+    finally:
+        for p in busy:
+            p.kill()
+            p.wait()
+    problems = []
+    for (group, name), records in graded.items():
+        failing = [r for r in records if not r["passed"]]
+        if group == "SLOW":
+            if not failing:
+                problems.append(f"SLOW {name} passes every scale check")
+            problems += [f"SLOW {name}: {r['name']}: [{r['kind']}] {r['message']}" for r in failing
+                         if r["kind"] != "timeout" or "vectorize" not in r["message"] or "CPU" not in r["message"]]
+        else:
+            problems += [f"{group} {name}: {r['name']}: [{r['kind']}] {r['message']}" for r in failing]
+    assert not problems, "\n".join(problems)
