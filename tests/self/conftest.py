@@ -171,14 +171,12 @@ class _Graded:
 
 @pytest.fixture(scope="session")
 def solution_records(judges):
-    every = judges.grade({k.name: (k.name, k.solution) for k in catalogue.KATAS})
-    return _Graded(every.__getitem__)
+    return _Graded(lambda name: judges.grade({name: (name, catalogue.get(name).solution)})[name])
 
 
 @pytest.fixture(scope="session")
 def stub_records(judges):
-    every = judges.grade({k.name: (k.name, k.stub) for k in catalogue.KATAS})
-    return _Graded(every.__getitem__)
+    return _Graded(lambda name: judges.grade({name: (name, catalogue.get(name).stub)})[name])
 
 
 @pytest.fixture(scope="session")
@@ -212,16 +210,19 @@ def variant_records(judges, variant_files):
 
 @pytest.fixture(scope="session")
 def degenerate_records(judges, tmp_path_factory):
+    """{kata: {mode: records}} of the degenerate versions of each kata."""
     folder = tmp_path_factory.mktemp("degenerate")
-    jobs = {}
-    for kata in catalogue.KATAS:
+
+    def grade_kata(name):
+        jobs = {}
         for mode in DEGENERATE:
-            path = folder / f"{kata.name}-{mode}" / f"{kata.name}.py"
+            path = folder / f"{name}-{mode}" / f"{name}.py"
             path.parent.mkdir()
-            path.write_text(degenerate_source(kata, mode))
-            jobs[(kata.name, mode)] = (kata.name, path)
-    every = judges.grade(jobs)
-    return every
+            path.write_text(degenerate_source(catalogue.get(name), mode))
+            jobs[mode] = (name, path)
+        return judges.grade(jobs)
+
+    return _Graded(grade_kata)
 
 
 def busy_processes(n: int):

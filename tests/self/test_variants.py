@@ -53,11 +53,15 @@ def test_correct_variant_keeps_full_marks(kata, group, name, variant_records):
     assert records and not failing, f"{kata}: the correct variant {name!r} loses points:\n{_lines(failing)}"
 
 
+KATAS = [k.name for k in catalogue.KATAS]
+
+
+@pytest.mark.parametrize("kata", KATAS)
 @pytest.mark.parametrize("kernel", KERNELS)
-def test_correct_code_keeps_full_marks_under_every_kernel(kernel, judges, variant_files):
+def test_correct_code_keeps_full_marks_under_every_kernel(kernel, kata, judges, variant_files):
     """The reference and every CORRECT variant, graded with OPENBLAS_CORETYPE=kernel."""
-    jobs = {("solution", k.name): (k.name, k.solution) for k in catalogue.KATAS}
-    jobs.update({(g, n): (k, p) for (k, g, n), p in variant_files.items() if g == "CORRECT"})
+    jobs = {("solution", kata): (kata, catalogue.get(kata).solution)}
+    jobs.update({(g, n): (k, p) for (k, g, n), p in variant_files.items() if g == "CORRECT" and k == kata})
     graded = judges.grade(jobs, env={"OPENBLAS_CORETYPE": kernel})
     failing = {key: [r for r in recs if not r["passed"]] for key, recs in graded.items()}
     failing = {key: recs for key, recs in failing.items() if recs or not graded[key]}
@@ -65,22 +69,23 @@ def test_correct_code_keeps_full_marks_under_every_kernel(kernel, judges, varian
         f"{key}:\n{_lines(recs)}" for key, recs in failing.items())
 
 
-@pytest.mark.parametrize("kata", [k.name for k in catalogue.KATAS])
+@pytest.mark.parametrize("kata", KATAS)
 @pytest.mark.parametrize("mode", DEGENERATE)
 def test_degenerate_code_earns_nothing(kata, mode, degenerate_records):
-    records = degenerate_records[(kata, mode)]
+    records = degenerate_records[kata][mode]
     kata_result = results._kata_result(catalogue.get(kata), catalogue.get(kata).solution, records)
     earning = [c for c in kata_result.checks if c.score > 0]
     assert not earning, (f"{kata}: code that returns {mode} of the right shape earns "
                          f"{kata_result.score:.2f} points from:\n" + "\n".join(f"  {c.name}" for c in earning))
 
 
-def test_scale_checks_judge_cpu_time_not_load(judges, variant_files):
+@pytest.mark.parametrize("kata", KATAS)
+def test_scale_checks_judge_cpu_time_not_load(kata, judges, variant_files):
     """With every core kept busy by other processes, the reference and every CORRECT variant
     pass every scale check, and every SLOW variant fails the scale checks of what it slows
     down, quietly, with a message that gives the CPU time against the limit."""
-    jobs = {("solution", k.name): (k.name, k.solution) for k in catalogue.KATAS}
-    jobs.update({(g, n): (k, p) for (k, g, n), p in variant_files.items() if g in ("CORRECT", "SLOW")})
+    jobs = {("solution", kata): (kata, catalogue.get(kata).solution)}
+    jobs.update({(g, n): (k, p) for (k, g, n), p in variant_files.items() if g in ("CORRECT", "SLOW") and k == kata})
     busy = busy_processes(CORES)
     try:
         graded = judges.grade(jobs, select="scale")
