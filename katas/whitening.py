@@ -45,7 +45,10 @@ def apply_whitening(X, mu, W, normalize=False):
 
     mu and W come from fit_whitening, usually on another (reference) set: they are
     not re-estimated from X. With normalize=True each row is scaled to unit L2 norm
-    (a zero row stays zero).
+    (a zero row stays zero). Center first, then multiply: X @ W - mu @ W is the same
+    map on paper, but it subtracts two rounded products, so it loses digits when mu is
+    large next to the spread of X, and a row equal to mu can come out as 1e-16 noise
+    (depending on the BLAS kernel) that normalize=True turns into a unit row.
 
     >>> X = np.array([[0., 0.], [2., 0.], [0., 4.], [2., 4.]])
     >>> mu, W = np.array([1., 2.]), np.diag([0.866, 0.433])
