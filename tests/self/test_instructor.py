@@ -305,7 +305,7 @@ def test_links_in_a_submission_are_not_followed(tmp_path):
     sub.mkdir()
     (sub / f"{FIRST.name}.py").symlink_to(FIRST.solution)
     code, out, _ = grader("--submission", str(sub), FIRST.name)
-    assert code == 1 and "not a regular file" in out
+    assert code == 1 and "is a link (links are not followed)" in out
 
 
 def test_independent_solutions_get_full_marks(tmp_path):
