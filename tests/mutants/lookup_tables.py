@@ -2,9 +2,16 @@
 
 Each variant is the reference solution with some functions redefined: the code below is
 appended to solutions/lookup_tables.py, so its definitions replace the reference ones.
-WRONG holds mistakes learners really make (each must lose points); SLOW holds right but
-unvectorized code (it must fail the scale checks and nothing else); CORRECT holds right
-answers written differently (each must keep full marks).
+Each group maps a name to an entry:
+
+    WRONG    name: (description, code, caught_by)  a mistake learners really make. caught_by
+             names the hidden test functions meant to catch it: the variant fails at least one
+             case of each, and the reference passes them all.
+    SLOW     name: (description, code)  right but unvectorized: it fails the scale checks and
+             nothing else.
+    CORRECT  name: (description, code)  a right answer written differently (other formula or
+             summation order, loops where no scale check applies): full marks under every
+             OpenBLAS kernel.
 """
 
 WRONG = {
@@ -20,13 +27,13 @@ def lookup_backward(grad_out, ids, num_embeddings, padding_idx=None):
     if padding_idx is not None:
         dW[padding_idx] = 0.0
     return dW
-"""),
+""", ("test_lookup_backward_repeated_ids_accumulate",)),
     "negative_ids_wrap_around": (
         "lookup trusts numpy: table[-1] silently returns the last row",
         """
 def lookup(table, ids):
     return np.asarray(table, dtype=float)[np.asarray(ids)]
-"""),
+""", ("test_lookup_rejects_bad_input",)),
     "bools_accepted_as_ids": (
         "one_hot treats True/False as the ids 1/0",
         """
@@ -36,7 +43,7 @@ def one_hot(ids, num_classes):
     if ids.dtype.kind == "b":
         ids = ids.astype(int)
     return np.eye(num_classes)[_check_ids(ids, num_classes)]
-"""),
+""", ("test_one_hot_rejects_bad_input",)),
     "padding_row_keeps_gradient": (
         "lookup_backward forgets to zero the padding row",
         """
@@ -46,7 +53,7 @@ _reference_lookup_backward = lookup_backward
 def lookup_backward(grad_out, ids, num_embeddings, padding_idx=None):
     _check_padding(padding_idx, num_embeddings)
     return _reference_lookup_backward(grad_out, ids, num_embeddings, None)
-"""),
+""", ("test_lookup_backward_zeroes_the_padding_row",)),
     "bag_mean_divides_by_length": (
         "bag_mean divides by L instead of the number of non-padding positions",
         """
@@ -55,7 +62,7 @@ def bag_mean(table, ids, padding_idx=None):
     ids = _check_bags(ids, table.shape[0])
     keep = np.ones(ids.shape) if padding_idx is None else (ids != padding_idx)
     return (table[ids] * keep[..., None]).sum(axis=1) / ids.shape[1]
-"""),
+""", ("test_bag_mean_ignores_padding",)),
     "empty_bag_is_nan": (
         "bag_mean computes 0/0 for a bag of nothing but padding",
         """
@@ -65,7 +72,7 @@ def bag_mean(table, ids, padding_idx=None):
     keep = np.ones(ids.shape) if padding_idx is None else (ids != padding_idx)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (table[ids] * keep[..., None]).sum(axis=1) / keep.sum(axis=1, keepdims=True)
-"""),
+""", ("test_bag_mean_all_padding_gives_zeros",)),
     "bag_backward_forgets_the_count": (
         "bag_mean_backward sends grad_out[i] to each position without dividing by the count",
         """
@@ -74,7 +81,7 @@ def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
     grad_out = np.asarray(grad_out, dtype=float)
     per_position = np.broadcast_to(grad_out[:, None, :], ids.shape + grad_out.shape[-1:])
     return lookup_backward(per_position, ids, num_embeddings, padding_idx)
-"""),
+""", ("test_bag_mean_backward_without_padding", "test_bag_mean_backward_matches_finite_differences")),
     "lookup_sorts_ids_in_place": (
         "lookup sorts the caller's ids in place while validating them",
         """
@@ -85,7 +92,7 @@ def lookup(table, ids):
     if isinstance(ids, np.ndarray) and ids.ndim == 1:
         ids.sort()
     return _reference_lookup(table, ids)
-"""),
+""", ("test_inputs_are_left_unchanged",)),
 }
 
 SLOW = {
