@@ -93,6 +93,26 @@ def lookup(table, ids):
         ids.sort()
     return _reference_lookup(table, ids)
 """, ("test_inputs_are_left_unchanged",)),
+    "lookup_keeps_the_table_dtype": (
+        "lookup indexes the table as given: a float32 table gives float32 rows",
+        """
+def lookup(table, ids):
+    table = np.asarray(table)
+    if table.ndim != 2:
+        raise ValueError(f"table must be 2-D, got shape {table.shape}")
+    return table[_check_ids(ids, table.shape[0])]
+""", ("test_results_are_float64",)),
+    "bag_backward_divides_by_length": (
+        "bag_mean_backward divides grad_out[i] by L, padding positions included, instead of the count",
+        """
+def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_bags(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = _check_grad(grad_out, ids.shape[:1])
+    per_position = np.broadcast_to(grad_out[:, None, :] / ids.shape[1], ids.shape + grad_out.shape[-1:])
+    return lookup_backward(per_position, ids, num_embeddings, padding_idx)
+""", ("test_bag_mean_backward_matches_finite_differences",)),
 }
 
 SLOW = {
@@ -148,5 +168,86 @@ def bag_mean(table, ids, padding_idx=None):
         if kept.size:
             out[i] = table[kept].mean(axis=0)
     return out
+"""),
+    "lookup_through_one_hot": (
+        "lookup as one_hot(ids) @ table (the lesson's identity, through BLAS); one_hot by comparing "
+        "ids with np.arange; lookup_backward with one np.bincount over flat (id, column) cells",
+        """
+def one_hot(ids, num_classes):
+    num_classes = _check_count(num_classes, "num_classes")
+    ids = _check_ids(ids, num_classes)
+    return (ids[..., None] == np.arange(num_classes)).astype(np.float64)
+
+
+def lookup(table, ids):
+    table = _check_table(table)
+    ids = _check_ids(ids, table.shape[0])
+    return one_hot(ids, table.shape[0]) @ table
+
+
+def lookup_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_ids(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = _check_grad(grad_out, ids.shape)
+    d = grad_out.shape[-1]
+    cells = (ids.reshape(-1, 1) * d + np.arange(d)).reshape(-1)
+    dW = np.bincount(cells, weights=grad_out.reshape(-1), minlength=num_embeddings * d)
+    dW = dW.reshape(num_embeddings, d)
+    if padding_idx is not None:
+        dW[padding_idx] = 0.0
+    return dW
+"""),
+    "bags_as_a_matrix": (
+        "bag_mean as B @ table and bag_mean_backward as B.T @ grad_out, with B (n, V) the bag weights "
+        "(BLAS sums in its own order)",
+        """
+def _bag_matrix(ids, num_embeddings, padding_idx):
+    keep = np.ones(ids.shape, dtype=bool) if padding_idx is None else ids != padding_idx
+    counts = keep.sum(axis=1)
+    B = np.zeros((ids.shape[0], num_embeddings))
+    rows = np.repeat(np.arange(ids.shape[0]), ids.shape[1]).reshape(ids.shape)
+    np.add.at(B, (rows[keep], ids[keep]), 1.0)
+    return B / np.maximum(counts, 1)[:, None]
+
+
+def bag_mean(table, ids, padding_idx=None):
+    table = _check_table(table)
+    ids = _check_bags(ids, table.shape[0])
+    padding_idx = _check_padding(padding_idx, table.shape[0])
+    return _bag_matrix(ids, table.shape[0], padding_idx) @ table
+
+
+def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_bags(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = _check_grad(grad_out, ids.shape[:1])
+    return _bag_matrix(ids, num_embeddings, padding_idx).T @ grad_out
+"""),
+    "sum_then_divide": (
+        "bag_mean sums the kept rows and divides by the count; bag_mean_backward divides grad_out by "
+        "the count first, then scatters it with np.add.at",
+        """
+def bag_mean(table, ids, padding_idx=None):
+    table = _check_table(table)
+    ids = _check_bags(ids, table.shape[0])
+    padding_idx = _check_padding(padding_idx, table.shape[0])
+    keep = np.ones(ids.shape, dtype=bool) if padding_idx is None else ids != padding_idx
+    total = np.where(keep[..., None], table[ids], 0.0).sum(axis=1)
+    return total / np.maximum(keep.sum(axis=1), 1)[:, None]
+
+
+def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_bags(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = _check_grad(grad_out, ids.shape[:1])
+    keep = np.ones(ids.shape, dtype=bool) if padding_idx is None else ids != padding_idx
+    share = grad_out / np.maximum(keep.sum(axis=1), 1)[:, None]
+    rows = np.broadcast_to(np.arange(ids.shape[0])[:, None], ids.shape)
+    dW = np.zeros((num_embeddings, grad_out.shape[1]))
+    np.add.at(dW, ids[keep], share[rows[keep]])
+    return dW
 """),
 }
