@@ -520,4 +520,97 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
         D[~_allowed(exclude, Q.shape[0], K.shape[0])] = np.inf
     return np.argsort(D, axis=1, kind="stable")[:, :k]
 """),
+    "products_then_norms": (
+        "normalize multiplies by 1 / norm; cosine_similarity divides X @ Y.T by the outer product of "
+        "the row norms; sq_euclidean centres both sets on the mean of X before expanding; 3cosadd as "
+        "one product of the unit rows with b - a + c",
+        """
+def normalize(X, eps=1e-12):
+    X = _as_matrix(X, "X")
+    if not eps >= 0:
+        raise ValueError(f"eps must be >= 0, got {eps!r}")
+    norms = _row_norms(X)
+    keep = (norms >= eps) & (norms > 0)
+    return X * np.where(keep, 1.0 / np.where(keep, norms, 1.0), 0.0)
+
+
+def cosine_similarity(X, Y=None):
+    X, Y = _pair(X, Y)
+    Y = X if Y is None else Y
+    # scale each row by its largest entry first, so that nothing overflows
+    sx = np.abs(X).max(axis=1, keepdims=True)
+    sy = np.abs(Y).max(axis=1, keepdims=True)
+    Xs, Ys = X / np.where(sx > 0, sx, 1.0), Y / np.where(sy > 0, sy, 1.0)
+    nx, ny = _row_norms(X)[:, 0], _row_norms(Y)[:, 0]
+    nsx, nsy = np.sqrt(_sq_norms(Xs)), np.sqrt(_sq_norms(Ys))
+    ok = (nx >= 1e-12)[:, None] & (ny >= 1e-12)[None, :]
+    S = (Xs @ Ys.T) / np.where(ok, np.outer(nsx, nsy), 1.0)
+    return np.clip(np.where(ok, S, 0.0), -1.0, 1.0)
+
+
+def sq_euclidean(X, Y=None):
+    X, Y = _pair(X, Y)
+    same = Y is None
+    mu = X.mean(axis=0)
+    Xc = X - mu
+    Yc = Xc if same else Y - mu  # distances do not change under a shift of both sets
+    D = -2.0 * (Xc @ Yc.T) + _sq_norms(Xc)[:, None] + _sq_norms(Yc)[None, :]
+    D = np.maximum(D, 0.0)
+    if same:
+        D[np.diag_indices_from(D)] = 0.0
+    return D
+
+
+_reference_analogy = analogy
+
+
+def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
+    if method != "3cosadd":
+        return _reference_analogy(E, a, b, c, k, method, eps)
+    _reference_analogy(E, a, b, c, k, method, eps)  # the checks
+    N = normalize(_as_matrix(E, "E"))
+    scores = N @ (N[b] - N[a] + N[c])  # cos(x, b) - cos(x, a) + cos(x, c), x a unit row
+    scores[[a, b, c]] = -np.inf
+    return np.argsort(-scores, kind="stable")[:k]
+"""),
+    "rankings_without_constants": (
+        "top_k drops what every key of a query shares: cosine ranks q . k/|k| (q not normalized), "
+        "euclidean ranks 2 q.k - |k|^2 (|q|^2 dropped); 3cosmul compares logs of the scores",
+        """
+def top_k(queries, keys, k, metric="cosine", exclude=None):
+    Q, K = _pair(queries, keys, "queries", "keys")
+    k = _check_count(k, "k")
+    if not isinstance(metric, str) or metric not in _METRICS:
+        raise ValueError(f"unknown metric {metric!r}")
+    allowed = _allowed(exclude, Q.shape[0], K.shape[0])
+    remaining = K.shape[0] if allowed is None else allowed.sum(axis=1).min(initial=K.shape[0])
+    if remaining < k:
+        raise ValueError(f"k={k} but only {remaining} keys remain for some query")
+    if metric == "cosine":
+        scores = Q @ normalize(K).T  # a positive factor 1/|q| per query changes no ranking
+    elif metric == "dot":
+        scores = Q @ K.T
+    else:
+        scores = 2.0 * (Q @ K.T) - _sq_norms(K)[None, :]  # -|q - k|^2 + |q|^2
+    if allowed is not None:
+        scores = np.where(allowed, scores, -np.inf)
+    index = np.broadcast_to(np.arange(K.shape[0]), scores.shape)
+    return np.lexsort((index, -scores), axis=1)[:, :k]
+
+
+_reference_analogy = analogy
+
+
+def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
+    if method != "3cosmul":
+        return _reference_analogy(E, a, b, c, k, method, eps)
+    _reference_analogy(E, a, b, c, k, method, eps)  # the checks
+    E = _as_matrix(E, "E")
+    shifted = (cosine_similarity(E, E[[a, b, c]]) + 1.0) / 2.0
+    with np.errstate(divide="ignore"):
+        scores = np.log(shifted[:, 1]) + np.log(shifted[:, 2]) - np.log(shifted[:, 0] + eps)
+    allowed = np.ones(len(E), dtype=bool)
+    allowed[[a, b, c]] = False
+    return _best_k(scores[None, :], k, allowed[None, :])[0]
+"""),
 }
