@@ -124,7 +124,7 @@ def test_loss_is_a_mean_not_a_sum(kata):
 
 
 def test_gradient_rows_sum_to_zero(kata):
-    """each row of dlogits sums to zero, with the label's entry the only negative one"""
+    """each row of dlogits sums to zero, the label's entry being (softmax - 1) / n"""
     r = rng(5)
     Z = 10.0 * r.normal(size=(8, 6))
     y = np.argmin(Z, axis=1)  # the label is each row's smallest logit: its softmax is far below 1
@@ -134,9 +134,9 @@ def test_gradient_rows_sum_to_zero(kata):
     close(called.part(1, "dlogits.sum(axis=1)"), grad.sum(axis=1), np.zeros(8), "softmax sums to 1 and the "
           "onehot to 1, so each row of (softmax - onehot) / n sums to 0", atol=1e-12)
     label = grad[np.arange(8), y]
-    expect(np.all((label < -0.9 / 8) & (label >= -1.0 / 8 - 1e-12)), part, f"dlogits[i, labels[i]] = {show.array(label)}",
-           "between -1/n and -0.9/n (n = 8)", "the label's softmax is tiny here: softmax - 1 is close to -1, "
-           "divided by n")
+    expect(np.all((label < -0.9 / 8) & (label >= -1.0 / 8 - 1e-12)), part,
+           f"dlogits[i, labels[i]] = {show.array(label)}", "between -1/n and -0.9/n (n = 8)",
+           "the label's softmax is tiny here: softmax - 1 is close to -1, divided by n")
 
 
 def test_huge_logits_stay_finite(kata):
@@ -292,8 +292,9 @@ def test_losses_never_increase_on_separable_data(kata):
            "losses that never increase",
            "a full-batch step of lr = 0.5 on features of norm about 1 always lowers the loss: check the sign "
            "and the 1/n of the gradient")
-    expect(losses[-1] < 0.5 * losses[0], part, f"losses from {show.number(losses[0])} to {show.number(losses[-1])}",
-           "a last loss below half the first", "100 steps on four separated clusters fit them: the loss must fall")
+    expect(losses[-1] < 0.5 * losses[0], part,
+           f"losses from {show.number(losses[0])} to {show.number(losses[-1])}", "a last loss below half the first",
+           "100 steps on four separated clusters fit them: the loss must fall")
 
 
 def test_final_loss_is_well_below_log_C(kata):

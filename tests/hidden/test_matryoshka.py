@@ -175,7 +175,8 @@ GRID = [  # case, B, d, dims, temperature, weights
 
 
 @pytest.mark.parametrize("case, B, d, dims, temperature, weights", GRID)
-def test_matryoshka_matches_the_plain_formula_and_finite_differences(kata, case, B, d, dims, temperature, weights):
+def test_matryoshka_matches_the_plain_formula_and_finite_differences(kata, case, B, d, dims, temperature,
+                                                                     weights):
     """matryoshka_info_nce matches the loss written out and its finite differences"""
     z1, z2 = batch(10 * B + d, B, d)
     called = kata.matryoshka_info_nce(z1, z2, dims, temperature, weights)
