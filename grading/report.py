@@ -124,6 +124,11 @@ def detail(grade: Grade) -> str:
                 lines.append(f"- {c.message}")
                 continue
             lines += _check_block(c)
+        waiting = sorted({f for c in k.checks for f in c.waiting_for})
+        if waiting:
+            count = sum(1 for c in k.checks if c.waiting_for)
+            lines.append(f"  {count} side or bad-input check{'s' if count > 1 else ''} pass but earn points only "
+                         f"once {', '.join(waiting)} return{'s' if len(waiting) == 1 else ''} right values.")
         if k.failures:
             lines.append(f"  Stuck? python grader.py --hint {k.kata.name}")
     return "\n".join(lines)
@@ -135,6 +140,8 @@ def gradescope(grade: Grade) -> dict:
     for k in grade.katas:
         for c in k.checks:
             output = c.message
+            if c.waiting_for:
+                output = f"Passes, but earns its points only once {', '.join(c.waiting_for)} returns right values."
             if c.where:
                 output += "".join(f"\n  at line {f['line']}, in {f['function']}: {f['code']}" for f in c.where[-3:])
             tests.append({

@@ -182,6 +182,31 @@ def test_an_endless_loop_times_out_and_the_next_call_works(tmp_path):
         k.close()
 
 
+def test_a_scale_check_counts_cpu_time_not_wall_time(tmp_path):
+    """Waiting costs no CPU time, so a call that sleeps past its CPU limit passes; a busy loop
+    is stopped soon after it spends its limit, and the message gives both times in CPU seconds."""
+    k = make(tmp_path, """
+        import time
+        def rest(seconds):
+            time.sleep(seconds)
+            return 1
+        def spin():
+            while True:
+                pass
+    """)
+    try:
+        with k.scaled(0.3, "correct but too slow: vectorize"):
+            assert k.rest(1.0).value == 1
+            start = time.monotonic()
+            with pytest.raises(TimedOut, match=r"s of CPU time, over this check's limit of 0.30 s: correct but "
+                                                r"too slow: vectorize"):
+                k.spin()
+            assert time.monotonic() - start < 2.5
+        assert k.rest(0.0).value == 1  # outside the block, no CPU limit and a fresh worker
+    finally:
+        k.close()
+
+
 @pytest.fixture(params=["forked", "fresh process"])
 def start_method(request, monkeypatch):
     """Workers forked by the fork server (Linux), or each a fresh `python worker.py`."""
