@@ -118,13 +118,13 @@ try:
     pytest.approx = lambda *a, **k: type("Eq", (), {"__eq__": lambda s, o: True})()
 except ImportError:
     pass
-""" + textwrap.dedent(WRONG_ZEROS), 1, 0),
+""" + textwrap.dedent(WRONG_ZEROS), 0, 0),
     "fake_reports": ("""
 import json
 import numpy as np
 print("=" * 30, "32 passed in 0.10s", "=" * 30)
 print(json.dumps({"score": 10, "max_score": 10, "tests": []}))
-""" + textwrap.dedent(WRONG_ZEROS).replace("    return np.zeros", "    print('PASSED', json.dumps({'score': 100}))\n    return np.zeros"), 1, 0),
+""" + textwrap.dedent(WRONG_ZEROS).replace("    return np.zeros", "    print('PASSED', json.dumps({'score': 100}))\n    return np.zeros"), 0, 0),
     "orphan_process": (override(f"""
         _one_hot = one_hot
         def one_hot(ids, num_classes):
