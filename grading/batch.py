@@ -14,7 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import catalogue, report, sources
+from . import catalogue, report, safe, sources
 from .judge import Judge, JudgeFailed
 from .results import grade
 from .sandbox import Limits
@@ -23,11 +23,12 @@ from .sandbox import Limits
 def grade_one(path: Path, names, limits: Limits, judged_by: Judge | None = None):
     """(submission name, Grade or None, notes) for one folder or .zip."""
     source = sources.submission(path)
+    name = safe.name(path.name)  # the student's choice: shown and written only made safe
     try:
         result = grade(source, names, limits=limits, judged_by=judged_by)
-        return path.name, result, ""
+        return name, result, ""
     except JudgeFailed as exc:
-        return path.name, None, f"not graded: {exc}"
+        return name, None, safe.text(f"not graded: {exc}")
     finally:
         source.close()
 
@@ -67,7 +68,7 @@ def grade_all(folder, names=None, limits: Limits | None = None, jobs: int = 2) -
             mine.judge = Judge()
             judges.append(mine.judge)
         row = grade_one(path, names, limits, mine.judge)
-        progress.step(path.name)
+        progress.step(row[0])
         return row
 
     try:
@@ -91,18 +92,24 @@ def write_csv(rows: list, path, names=None) -> None:
         max_score = sum(k.points for k in katas)
         for name, result, note in rows:
             if result is None:
-                out.writerow([name, *["0"] * len(katas), "0", _points(max_score), note])
+                out.writerow([safe.cell(name), *["0"] * len(katas), "0", _points(max_score), safe.cell(note)])
                 continue
             notes = [f"{k.kata.name}: {n}" for k in result.katas for n in k.notes]
-            out.writerow([name, *[_points(k.score) for k in result.katas], _points(result.score),
-                          _points(result.max_score), "; ".join(notes)])
+            out.writerow([safe.cell(name), *[_points(k.score) for k in result.katas], _points(result.score),
+                          _points(result.max_score), safe.cell("; ".join(notes))])
 
 
 def write_json_dir(rows: list, folder) -> None:
     """One Gradescope results.json per submission: <folder>/<submission>.json."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    taken = set()
     for name, result, note in rows:
         data = report.gradescope(result) if result is not None else {
             "score": 0, "tests": [], "output": f"This submission could not be graded: {note}"}
-        (folder / f"{name}.json").write_text(json.dumps(data, indent=2))
+        stem, n = name, 1
+        while stem in taken:  # two names that differ only in what was made safe
+            n += 1
+            stem = f"{name}-{n}"
+        taken.add(stem)
+        (folder / f"{stem}.json").write_text(json.dumps(data, indent=2))

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import show
 from .outcomes import Mismatch
-from .sandbox import Called
+from .sandbox import ECHO_BYTES, Called
 
 
 def _returned(called: Called) -> str:
@@ -39,6 +39,8 @@ def _numeric(called: Called) -> np.ndarray:
     try:
         a = np.asarray(value)
     except (ValueError, TypeError):  # ragged lists
+        a = None
+    if a is None:  # raised here, not in the except block, so no exception chain keeps the value alive
         fail(called, _returned(called), "an array", "return a numpy array of numbers")
     if a.dtype.kind not in "biuf":
         fail(called, _returned(called), "an array of numbers", "return a numpy array of numbers")
@@ -53,10 +55,11 @@ def _shape(called: Called, a: np.ndarray, shape) -> None:
 
 
 def as_array(called: Called, shape=None) -> np.ndarray:
-    """The result as a plain float64 ndarray of `shape` (None: any shape)."""
-    a = _numeric(called).astype(np.float64)
+    """The result as a plain float64 ndarray of `shape` (None: any shape); the shape is
+    checked before anything is converted."""
+    a = _numeric(called)
     _shape(called, a, shape)
-    return a
+    return a.astype(np.float64)
 
 
 def as_ints(called: Called, shape=None) -> np.ndarray:
@@ -64,9 +67,8 @@ def as_ints(called: Called, shape=None) -> np.ndarray:
     a = _numeric(called)
     if a.dtype.kind not in "iu" and a.size:
         fail(called, f"{_returned(called)} of dtype {a.dtype}", "integers", "indices are integers")
-    a = a.astype(np.int64)
     _shape(called, a, shape)
-    return a
+    return a.astype(np.int64)
 
 
 def as_float(called: Called) -> float:
@@ -130,17 +132,14 @@ def finite(called: Called, got, why: str) -> None:
 
 
 def unchanged(called: Called) -> None:
-    """The call did not change any of its arguments in place."""
+    """The call did not change any of its arguments in place (judged by the sandbox, from the
+    arguments as the worker sent them back, against the judge's own copy)."""
+    if called.changed is None:
+        raise AssertionError(f"unchanged() needs arguments of at most {ECHO_BYTES} bytes: {called}")
     if called.changed:
         names = ", ".join(called.changed)
         raise Mismatch(f"Called {called} -> changed {names} in place, expected the inputs left as they "
                        "were: work on a copy (a kata function never modifies its inputs).")
-
-
-def rel_error(a, b) -> float:
-    """max |a - b| / max(|a| + |b|, tiny): the relative error gradient checks report."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8))) if a.size else 0.0
 
 
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:

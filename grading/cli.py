@@ -236,13 +236,16 @@ def run(argv=None) -> int:
                        limits=_limits(args, confine=bool(args.submission)), parallel=PARALLEL)
     finally:
         source.close()
-    print(list_katas(result) if args.list else result)
-    if args.json:
+    if args.json:  # first: whatever happens to the printing, the results are saved
         Path(args.json).write_text(json.dumps(report.gradescope(result), indent=2))
+    print(list_katas(result) if args.list else result)
     return 0 if result.all_passed else 1
 
 
 def main(argv=None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets a '?'
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         return run(argv)
     except BrokenPipeError:  # the reader went away (python grader.py | head): nothing left to say

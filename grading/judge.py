@@ -56,6 +56,24 @@ def pytest_args(katas: list, files: dict, limits: Limits, select: str | None = N
     return args + [str(HIDDEN / f"test_{k}.py") for k in katas if (HIDDEN / f"test_{k}.py").is_file()]
 
 
+JUDGE_MB = 1536  # the judge's own address space, beyond the largest reply a worker may send
+
+
+def limit_memory(worker_mb: int) -> None:
+    """Cap this judge's address space: whatever a worker sends, the judge stays within its
+    own needs (pytest, numpy, the suite's fixed inputs) plus one reply of at most the worker's
+    memory cap. Past it the judge fails with MemoryError, and only the kata it was judging
+    goes ungraded (results.grade judges each kata alone then)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    if worker_mb > 0:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        cap = (JUDGE_MB + worker_mb) << 20
+        resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+
+
 def run_here(request: dict) -> list:
     """Run the suite in this process; the records of every check."""
     import pytest
@@ -66,6 +84,7 @@ def run_here(request: dict) -> list:
     if not any((HIDDEN / f"test_{k}.py").is_file() for k in request["katas"]):
         return []
     limits = Limits(**request.get("limits", {}))
+    limit_memory(limits.memory_mb)
     code = pytest.main(pytest_args(request["katas"], request["files"], limits, request.get("select")),
                        plugins=[collector])
     if code == 5 and request.get("select"):  # no check of these katas matches the selection

@@ -16,6 +16,7 @@ A test function is one concept: its parametrized cases share its weight.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 import pytest
@@ -95,6 +96,11 @@ class Collector:
             record["output"] = proxy.take_output()
             record["calls"] = proxy.take_calls()
         if call.excinfo is not None:
+            # pytest keeps the last failure for post-mortem debugging; with it, the arrays of the
+            # failed check would stay alive into the next one
+            sys.last_type = sys.last_value = sys.last_traceback = None
+            if hasattr(sys, "last_exc"):
+                sys.last_exc = None
             exc = call.excinfo.value
             if isinstance(exc, CheckFailed):
                 record.update(kind=exc.kind, message=exc.message, where=exc.where)

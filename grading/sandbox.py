@@ -23,11 +23,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cpu, procs, show, wire
+from . import cpu, procs, safe, show, wire
 from .outcomes import Crashed, ImportFailed, Mismatch, Missing, NotStarted, Raised, TimedOut, Unreadable
 
 WORKER = Path(__file__).with_name("worker.py")
-REPLY_LIMIT = 2 << 30
+REPLY_LIMIT = 2 << 30  # bytes of one reply, when the worker has no memory cap to bound it
 WALL_PER_CPU = 10  # a scale check's wall-time cap, in multiples of its CPU limit: for hangs only
 
 
@@ -51,7 +51,7 @@ class Called:
     params: list = field(default_factory=list)
     value: object = None
     output: str = ""
-    changed: list = field(default_factory=list)
+    changed: list | None = field(default_factory=list)  # arguments changed in place; None: too large to tell
     label: str = ""  # names the part of the result a message is about, e.g. "dW_in"
 
     def __str__(self) -> str:
@@ -68,6 +68,78 @@ class Called:
                            f"with {label} at position {index}: see the docstring for what it returns.")
         return Called(self.func, self.args, self.kwargs, self.params, value[index], self.output,
                       self.changed, label)
+
+
+ECHO_BYTES = 8 << 20  # arguments up to this size come back after the call, to be compared here
+HEAVY_BYTES = 64 << 20  # a reply this large is collected as soon as its check is over
+
+
+def _array_bytes(value) -> int:
+    if isinstance(value, (list, tuple)):
+        return sum(_array_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_array_bytes(v) for v in value.values())
+    return getattr(value, "nbytes", 0)
+
+
+def _differs(before, after) -> bool:
+    """Whether an argument the judge sent (`before`, its own copy) came back changed."""
+    import numpy as np
+
+    if isinstance(before, (wire.Seeded, wire.Ref)):
+        return False
+    if isinstance(before, np.ndarray):
+        return not (isinstance(after, np.ndarray) and after.shape == before.shape
+                    and after.dtype == before.dtype.newbyteorder("=") and after.tobytes() == before.astype(
+                        before.dtype.newbyteorder("="), copy=False).tobytes())
+    if isinstance(before, (list, tuple)):
+        return (type(after) is not type(before) or len(after) != len(before)
+                or any(_differs(b, a) for b, a in zip(before, after)))
+    if isinstance(before, dict):
+        return (not isinstance(after, dict) or after.keys() != before.keys()
+                or any(_differs(before[k], after[k]) for k in before))
+    return False  # numbers, strings, None: nothing a call can change in place
+
+
+def _changed(called: "Called", after) -> list:
+    """The names of the arguments that the call changed in place, judged here."""
+    if not isinstance(after, dict) or not isinstance(after.get("args"), list) \
+            or not isinstance(after.get("kwargs"), dict):
+        return ["its arguments (into something that is not plain data)"]
+    names = [called.params[i] if i < len(called.params) else f"argument {i + 1}" for i in range(len(called.args))]
+    changed = [n for n, b, a in zip(names, called.args, after["args"]) if _differs(b, a)]
+    if len(after["args"]) != len(called.args):
+        changed.append("its argument list")
+    return changed + [k for k, v in called.kwargs.items() if _differs(v, after["kwargs"].get(k))]
+
+
+def _clean_error(error) -> dict:
+    """An error as the worker described it, coerced to the expected fields and made safe:
+    every string in it came from kata code."""
+    error = error if isinstance(error, dict) else {}
+    where = []
+    for frame in error.get("where", []) if isinstance(error.get("where"), list) else []:
+        if isinstance(frame, dict) and type(frame.get("line")) is int:
+            where.append({"line": frame["line"], "function": safe.text(frame.get("function", ""))[:100],
+                          "code": safe.text(frame.get("code", ""))[:200]})
+    mro = error.get("mro") if isinstance(error.get("mro"), list) else []
+    return {"type": safe.text(error.get("type", "Exception"))[:100],
+            "mro": [safe.text(c)[:100] for c in mro[:64]],
+            "message": safe.text(error.get("message", ""))[:2000], "where": where[-6:]}
+
+
+def _clean_hello(hello) -> dict:
+    """The worker's hello, coerced and made safe (the kata file's names and output)."""
+    if not isinstance(hello, dict) or not isinstance(hello.get("ok"), bool):
+        return {"ok": False, "output": "", "error": _clean_error({"type": "Unreadable",
+                                                                  "message": "the worker's hello was unreadable"})}
+    output = safe.text(hello.get("output", ""), multiline=True) if isinstance(hello.get("output"), str) else ""
+    if not hello["ok"]:
+        return {"ok": False, "output": output, "error": _clean_error(hello.get("error"))}
+    functions = hello.get("functions") if isinstance(hello.get("functions"), dict) else {}
+    return {"ok": True, "output": output,
+            "functions": {safe.text(k): [safe.text(p) for p in v] if isinstance(v, list) else []
+                          for k, v in functions.items()}}
 
 
 def _where(error: dict) -> str:
@@ -196,9 +268,15 @@ class Worker:
             os.close(replies_out)
         self.server, self.pid, self.to_worker, self.from_worker = server, answer["pid"], requests_out, replies_in
 
+    @property
+    def reply_limit(self) -> int:
+        """A reply's body can be no larger than the worker's memory cap allows it to build."""
+        return (self.limits.memory_mb << 20) if self.limits.memory_mb > 0 else REPLY_LIMIT
+
     def wait_hello(self, seconds: float) -> dict:
         if self.hello is None:
-            self.hello = wire.read_frame(self.from_worker, time.monotonic() + seconds, limit=REPLY_LIMIT)
+            self.hello = _clean_hello(wire.read_frame(self.from_worker, time.monotonic() + seconds,
+                                                      limit=self.reply_limit))
         return self.hello
 
     def call(self, request: dict, seconds: float, cpu_limit: float | None = None) -> tuple:
@@ -217,7 +295,7 @@ class Worker:
                     raise OverCpu(used - start)
                 if time.monotonic() > deadline:
                     raise wire.Late()
-        reply = wire.read_frame(self.from_worker, deadline, limit=REPLY_LIMIT)
+        reply = wire.read_frame(self.from_worker, deadline, limit=self.reply_limit)
         used = cpu.tree_seconds(self.pid) if start is not None else None
         return reply, (used - start if used is not None else None)
 
@@ -274,6 +352,7 @@ class Kata:
         self._spent = 0.0  # seconds of this kata's time budget used so far
         self._calls: set = set()  # the functions called since the last take
         self._scale: tuple | None = None  # (CPU seconds per call, why) during a scale check
+        self._heavy = False  # a reply this large came in since the last take: see take_heavy
         self.last: Called | None = None
         if self._file is not None and self._file.exists():
             self._worker = self._spawn()
@@ -337,6 +416,23 @@ class Kata:
         procs.kill_all(stray)
         return len(stray)
 
+    def _drop_after(self, failure: tuple, called: Called, seconds: float, cpu_limit, why, worker) -> None:
+        """Drop the worker after a call that did not come back, and raise what that means."""
+        kind, detail = failure
+        status = worker.exit_status() if kind is wire.Closed else ""
+        self._drop()
+        if kind is OverCpu:
+            raise TimedOut(f"Called {called} -> stopped after {detail:.2f} s of CPU time, over "
+                           f"this check's limit of {cpu_limit:.2f} s: {why}.")
+        if kind is wire.Late:
+            raise TimedOut(f"Called {called} -> still running after {seconds:g} s: "
+                           + (why or "an endless loop, or far too slow") + ".")
+        if kind is wire.Unsendable:
+            raise Unreadable(f"Called {called} -> sent back a reply the grader refuses to read ({detail}): "
+                             "return plain numbers and arrays.")
+        raise Crashed(f"Called {called} -> the process running your code {status}: "
+                      "a kata function must return, not exit or crash.")
+
     def _drop(self) -> None:
         if self._worker is not None:
             self._worker.kill()
@@ -350,6 +446,15 @@ class Kata:
         text = "".join(o if o.endswith("\n") or not o else o + "\n" for o in self._outputs)
         self._outputs.clear()
         return text
+
+    def take_heavy(self) -> bool:
+        """Whether a large reply (or a call that failed on the way) came in since the last take.
+        Its buffers may sit in a reference cycle (an exception, its traceback, a frame) that
+        only the garbage collector frees: the judge collects after such a check, so that one
+        check's replies never add up with the next one's."""
+        heavy, self._heavy = self._heavy, False
+        self.last = None
+        return heavy
 
     def take_calls(self) -> list:
         """The names of the functions called since the last take, for the record of a check."""
@@ -385,28 +490,29 @@ class Kata:
                                                                             WALL_PER_CPU * cpu_limit)
         seconds = min(seconds, self._check_budget(f"{called}"))
         start = time.monotonic()
+        echo = _array_bytes(args) + _array_bytes(kwargs) <= ECHO_BYTES
+        failure = None
         try:
-            reply, used = worker.call({"func": func, "args": list(args), "kwargs": dict(kwargs)}, seconds,
-                                      cpu_limit)
-        except OverCpu as over:
-            self._drop()
-            raise TimedOut(f"Called {called} -> stopped after {over.args[0]:.2f} s of CPU time, over "
-                           f"this check's limit of {cpu_limit:.2f} s: {why}.") from None
-        except wire.Late:
-            self._drop()
-            raise TimedOut(f"Called {called} -> still running after {seconds:g} s: "
-                           + (why or "an endless loop, or far too slow") + ".")
-        except (wire.Closed, wire.Unsendable):
-            status = worker.exit_status()
-            self._drop()
-            raise Crashed(f"Called {called} -> the process running your code {status}: "
-                          "a kata function must return, not exit or crash.")
+            reply, used = worker.call({"func": func, "args": list(args), "kwargs": dict(kwargs), "echo": echo},
+                                      seconds, cpu_limit)
+        except (OverCpu, wire.Late, wire.Unsendable, wire.Closed) as exc:
+            failure = (type(exc), exc.args[0] if exc.args else None)
         except BaseException:  # the suite's own time limit, or an interrupt: the worker's state is unknown
             self._drop()
             raise
         finally:
             self._spent += time.monotonic() - start
-        called.output, called.changed = reply["output"], reply["changed"]
+        if failure is not None:  # raised out here, so that no exception chain keeps a half-read reply alive
+            self._heavy = True
+            self._drop_after(failure, called, seconds, cpu_limit, why, worker)
+        if isinstance(reply, dict) and _array_bytes(reply.get("value")) > HEAVY_BYTES:
+            self._heavy = True
+        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+            raise Unreadable(f"Called {called} -> the process running your code sent a reply that is not one.")
+        reply["output"] = safe.text(reply.get("output", ""), multiline=True) if isinstance(
+            reply.get("output", ""), str) else ""
+        called.output = reply["output"]
+        called.changed = _changed(called, reply.get("after")) if echo else None
         self._outputs.append(reply["output"])
         if cpu_limit is not None:
             spent, unit = (used, "of CPU time") if used is not None else (time.monotonic() - start, "")
@@ -414,9 +520,9 @@ class Kata:
                 raise TimedOut(f"Called {called} -> took {spent:.2f} s {unit}, over this check's limit of "
                                f"{cpu_limit:.2f} s: {why}.".replace("  ", " "))
         if reply["ok"]:
-            called.value = reply["value"]
+            called.value = reply.get("value")
             return called
-        error = reply["error"]
+        error = _clean_error(reply.get("error"))
         if error["type"] == "NotImplementedError":
             raise NotStarted(f"{func}() is not started yet: it still raises NotImplementedError.",
                              error["where"], reply["output"])

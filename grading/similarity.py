@@ -22,7 +22,7 @@ import tokenize
 from dataclasses import dataclass
 from itertools import combinations
 
-from . import catalogue, sources
+from . import catalogue, safe, sources
 
 K = 12          # tokens per k-gram
 W = 8           # hashes per winnowing window
@@ -109,7 +109,7 @@ def compare_batch(folder, names=None, threshold: float = THRESHOLD) -> list:
             for k in katas:
                 file = source.files.get(k.name)
                 if file is not None:
-                    texts[k.name][path.name] = file.read_text(errors="replace")
+                    texts[k.name][safe.name(path.name)] = file.read_text(errors="replace")
         finally:
             source.close()
     pairs = []
@@ -126,4 +126,4 @@ def write_csv(pairs: list, path) -> None:
         out = csv.writer(f)
         out.writerow(["kata", "submission_a", "submission_b", "similarity"])
         for p in pairs:
-            out.writerow([p.kata, p.a, p.b, f"{p.similarity:.3f}"])
+            out.writerow([p.kata, safe.cell(p.a), safe.cell(p.b), f"{p.similarity:.3f}"])

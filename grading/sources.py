@@ -14,13 +14,14 @@ links) is never read, imported or run.
 
 from __future__ import annotations
 
+import os
 import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import catalogue
+from . import catalogue, safe
 from .catalogue import ROOT
 
 MAX_BYTES = 1 << 20
@@ -71,24 +72,64 @@ def _candidates(name: str, tops: list) -> list:
     return places
 
 
+def _link_on_the_way(root: Path, place: PurePosixPath):
+    """The first component of `place` inside `root` that is a link (or not a folder on the way),
+    or None: a kata file is taken only through real folders, so a link to solutions/ or to a
+    classmate's folder leads nowhere."""
+    current = root
+    for i, part in enumerate(place.parts):
+        current = current / part
+        try:
+            info = current.lstat()
+        except OSError:
+            return None  # not there: the caller finds nothing either
+        if stat.S_ISLNK(info.st_mode):
+            return PurePosixPath(*place.parts[:i + 1])
+        if i < len(place.parts) - 1 and not stat.S_ISDIR(info.st_mode):
+            return None
+    return None
+
+
+def _read_regular(root: Path, place: PurePosixPath, notes: dict, kata: str):
+    """The bytes of the regular file at `place` (no link anywhere on its path, inside `root`),
+    or None with a note saying why not."""
+    link = _link_on_the_way(root, place)
+    if link is not None:
+        notes[kata] = safe.text(f"{place}: {link} is a link (links are not followed)")
+        return None
+    candidate = root.joinpath(*place.parts)
+    try:
+        fd = os.open(candidate, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            notes[kata] = safe.text(f"{place} is not a regular file (links are not followed)")
+            return None
+        if info.st_size > MAX_BYTES:
+            notes[kata] = safe.text(f"{place} is larger than {MAX_BYTES // 1024} KiB")
+            return None
+        try:
+            resolved = candidate.resolve(strict=True)
+            resolved.relative_to(root.resolve())
+        except (OSError, ValueError):
+            notes[kata] = safe.text(f"{place} lies outside the submission")
+            return None
+        return f.read(MAX_BYTES + 1)
+
+
 def _from_folder(path: Path, out: Path, notes: dict) -> dict:
     tops = sorted(p.name for p in path.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
     files = {}
     for kata in catalogue.KATAS:
         files[kata.name] = None
         for place in _candidates(kata.name, tops):
-            candidate = path.joinpath(*place.parts)
-            try:
-                info = candidate.lstat()
-            except OSError:
+            if not os.path.lexists(path.joinpath(*place.parts)):
                 continue
-            if not stat.S_ISREG(info.st_mode):
-                notes[kata.name] = f"{place} is not a regular file (links are not followed)"
-                break
-            if info.st_size > MAX_BYTES:
-                notes[kata.name] = f"{place} is larger than {MAX_BYTES // 1024} KiB"
-                break
-            files[kata.name] = _copy_bytes(candidate.read_bytes(), out, kata.name)
+            data = _read_regular(path, place, notes, kata.name)
+            if data is not None:
+                files[kata.name] = _copy_bytes(data, out, kata.name)
             break
     return files
 
@@ -110,15 +151,20 @@ def _from_zip(path: Path, out: Path, notes: dict) -> dict:
                 if info is None:
                     continue
                 if stat.S_ISLNK(info.external_attr >> 16):
-                    notes[kata.name] = f"{place} is a link (links are not followed)"
+                    notes[kata.name] = safe.text(f"{place} is a link (links are not followed)")
                     break
                 if info.file_size > MAX_BYTES:
-                    notes[kata.name] = f"{place} is larger than {MAX_BYTES // 1024} KiB"
+                    notes[kata.name] = safe.text(f"{place} is larger than {MAX_BYTES // 1024} KiB")
                     break
-                with archive.open(info) as f:
-                    data = f.read(MAX_BYTES + 1)
+                try:
+                    with archive.open(info) as f:
+                        data = f.read(MAX_BYTES + 1)
+                except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+                        ValueError) as exc:  # a bad CRC, a password, an unknown compression: this kata only
+                    notes[kata.name] = safe.text(f"{place} cannot be read from the zip ({exc})")
+                    break
                 if len(data) > MAX_BYTES:
-                    notes[kata.name] = f"{place} is larger than {MAX_BYTES // 1024} KiB"
+                    notes[kata.name] = safe.text(f"{place} is larger than {MAX_BYTES // 1024} KiB")
                     break
                 files[kata.name] = _copy_bytes(data, out, kata.name)
                 break
@@ -139,7 +185,7 @@ def submission(path) -> Source:
     out = Path(scratch.name)
     out.chmod(0o755)
     notes: dict = {}
-    label = path.name[:-4] if path.suffix == ".zip" else path.name
+    label = safe.name(path.name[:-4] if path.suffix == ".zip" else path.name)
     try:
         if path.is_dir():
             files = _from_folder(path, out, notes)
@@ -149,7 +195,7 @@ def submission(path) -> Source:
             raise ValueError(f"{path} is neither a folder nor a .zip")
     except (zipfile.BadZipFile, OSError) as exc:
         files = {k.name: None for k in catalogue.KATAS}
-        notes = {k.name: f"unreadable submission: {exc}" for k in catalogue.KATAS}
+        notes = {k.name: safe.text(f"unreadable submission: {exc}") for k in catalogue.KATAS}
     for name, file in files.items():
         if file is None:
             notes.setdefault(name, "missing")

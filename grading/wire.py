@@ -18,7 +18,9 @@ callables module, looked up by name.
 from __future__ import annotations
 
 import json
+import mmap
 import os
+import re
 import select
 import struct
 import time
@@ -29,6 +31,10 @@ PREFIX = struct.Struct("<QQ")
 ALIGN = 16
 MAX_DEPTH = 32
 NUMERIC_KINDS = "biufc"
+HEADER_LIMIT = 32 << 20   # bytes of a frame's JSON part
+NODE_LIMIT = 1_000_000    # values in it: a bound on the Python objects it decodes to
+MAX_DIMS = 32
+DTYPE = re.compile(r"[<>|=][biufc](1|2|4|8|16)")
 
 
 class Unsendable(TypeError):
@@ -121,50 +127,76 @@ def dumps(value) -> list:
 
 # ---------------------------------------------------------------- decoding
 
-def _decode(node, arrays, resolve):
+def _decode(node, arrays, resolve, depth=0):
+    if depth > MAX_DEPTH:
+        raise Unsendable("nested more than %d levels deep" % MAX_DEPTH)
     if isinstance(node, list):
-        return [_decode(v, arrays, resolve) for v in node]
+        return [_decode(v, arrays, resolve, depth + 1) for v in node]
     if isinstance(node, dict):
         if "__array__" in node:
             return arrays[node["__array__"]](node["dtype"], node["shape"])
         if "__tuple__" in node:
-            return tuple(_decode(v, arrays, resolve) for v in node["__tuple__"])
+            return tuple(_decode(v, arrays, resolve, depth + 1) for v in node["__tuple__"])
         if "__dict__" in node:
-            return {k: _decode(v, arrays, resolve) for k, v in node["__dict__"]}
+            out = {}
+            for k, v in node["__dict__"]:
+                if not isinstance(k, (str, int)) or isinstance(k, bool):
+                    raise Unsendable("a dict key that is not a str or an int")
+                out[k] = _decode(v, arrays, resolve, depth + 1)
+            return out
+        if resolve is None:  # markers travel from the judge to a worker only
+            raise Unsendable("a tagged value where none is allowed")
         if "__rng__" in node:
-            return np.random.default_rng(node["__rng__"])
+            return np.random.default_rng(int(node["__rng__"]))
         if "__ref__" in node:
-            if resolve is None:
-                raise Unsendable("a function reference where none is allowed")
             return resolve(node["__ref__"])
         raise Unsendable("an unknown tagged value")
     return node
 
 
-def loads(header: bytes, body: bytearray, resolve=None):
-    """Decode a frame's header and body. `resolve(name)` turns a Ref into a function."""
-    meta = json.loads(header)
-    offsets, pos = [], 0
-    for n in meta["b"]:
-        offsets.append((pos, n))
-        pos += n + (-n) % ALIGN
-    view = memoryview(body)
+def loads(header: bytes, body, resolve=None):
+    """Decode a frame's header and body. `resolve(name)` turns a Ref into a function (on the
+    worker's side; elsewhere None, and markers are refused). Anything malformed raises
+    Unsendable, and every array's dtype, shape and size are checked before it is built."""
+    try:
+        if header.count(b",") + header.count(b"[") + header.count(b"{") > NODE_LIMIT:
+            raise Unsendable(f"more than {NODE_LIMIT} values")
+        meta = json.loads(header)
+        sizes = meta["b"]
+        if not isinstance(sizes, list) or not all(type(n) is int and n >= 0 for n in sizes):
+            raise Unsendable("a frame with malformed buffer sizes")
+        offsets, pos = [], 0
+        for n in sizes:
+            offsets.append((pos, n))
+            pos += n + (-n) % ALIGN
+        if pos != len(body):
+            raise Unsendable("a frame whose buffers do not fill its body")
+        view = memoryview(body)
 
-    def array_at(i):
-        start, n = offsets[i]
+        def array_at(i):
+            start, n = offsets[i]
 
-        def build(dtype, shape):
-            dt = np.dtype(dtype)
-            if dt.kind not in NUMERIC_KINDS:
-                raise Unsendable(f"an array of dtype {dt}")
-            count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-            if count * dt.itemsize != n:
-                raise Unsendable("an array whose size does not match its buffer")
-            return np.frombuffer(view[start:start + n], dtype=dt, count=count).reshape(shape)
+            def build(dtype, shape):
+                if not isinstance(dtype, str) or not DTYPE.fullmatch(dtype):
+                    raise Unsendable("an array of a dtype that is not plain numbers")
+                if (not isinstance(shape, list) or len(shape) > MAX_DIMS
+                        or not all(type(d) is int and d >= 0 for d in shape)):
+                    raise Unsendable("an array with a malformed shape")
+                dt = np.dtype(dtype)
+                count = 1
+                for d in shape:
+                    count *= d
+                if count * dt.itemsize != n:
+                    raise Unsendable("an array whose size does not match its buffer")
+                return np.frombuffer(view[start:start + n], dtype=dt, count=count).reshape(shape)
 
-        return build
+            return build
 
-    return _decode(meta["v"], [array_at(i) for i in range(len(offsets))], resolve)
+        return _decode(meta["v"], [array_at(i) for i in range(len(offsets))], resolve)
+    except Unsendable:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError, MemoryError):
+        raise Unsendable("a malformed frame") from None
 
 
 # ---------------------------------------------------------------- file descriptors
@@ -217,8 +249,14 @@ def write_frame(fd: int, value) -> None:
         _write_all(fd, small)
 
 
-def _read_exact(fd: int, n: int, deadline: float | None) -> bytearray:
-    buf = bytearray(n)
+def _buffer(n: int):
+    """n writable bytes that take memory only as they are filled: an anonymous mapping (a
+    frame that announces gigabytes and sends nothing costs nothing)."""
+    return bytearray(n) if n < COALESCE_BYTES else mmap.mmap(-1, n)
+
+
+def _read_exact(fd: int, n: int, deadline: float | None):
+    buf = _buffer(n)
     view = memoryview(buf)
     got = 0
     while got < n:
@@ -234,10 +272,14 @@ def _read_exact(fd: int, n: int, deadline: float | None) -> bytearray:
 
 
 def read_frame(fd: int, deadline: float | None = None, resolve=None, limit: int | None = None):
-    """Read one frame from `fd`; raise Late past `deadline` (a time.monotonic() value)."""
+    """Read one frame from `fd`; raise Late past `deadline` (a time.monotonic() value).
+    `limit` caps the body's bytes; the header is capped at HEADER_LIMIT, both checked
+    before anything is read."""
     head_len, body_len = PREFIX.unpack(_read_exact(fd, PREFIX.size, deadline))
-    if limit is not None and head_len + body_len > limit:
-        raise Unsendable(f"a reply of {head_len + body_len} bytes, more than {limit}")
+    if head_len > HEADER_LIMIT:
+        raise Unsendable(f"a reply whose description takes {head_len} bytes, more than {HEADER_LIMIT}")
+    if limit is not None and body_len > limit:
+        raise Unsendable(f"a reply of {body_len} bytes, more than {limit}")
     header = _read_exact(fd, head_len, deadline)
     body = _read_exact(fd, body_len, deadline)
     return loads(bytes(header), body, resolve)

@@ -5,6 +5,7 @@ a grading.sandbox.Kata whose calls run in a separate worker process. The judge p
 which file to grade; run by hand, `pytest tests/hidden --kata-dir solutions` works too.
 """
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -77,6 +78,8 @@ def kata(request):
         seconds, why = scale.args
         with proxy.scaled(seconds * cpu.factor(), why):
             yield proxy
+    if proxy.take_heavy():
+        gc.collect()
     # Nothing the kata's code started survives its check. In the judge (a subreaper) that
     # includes orphans re-parented to it; elsewhere, what sits below the worker.
     if procs.IS_SUBREAPER:

@@ -223,6 +223,7 @@ COUNTS = np.array([[10, 0, 3, 0, 1],
                    [5, 1, 0, 0, 30]], dtype=float)
 
 
+@pytest.mark.side
 def test_ppmi_takes_no_log_of_zero(kata):
     """ppmi gives zeros for zero counts and empty rows, without warnings"""
     called = kata.ppmi(COUNTS)
@@ -257,6 +258,7 @@ def test_ppmi_shift_subtracts_log_k(kata):
           rtol=1e-7, atol=1e-9)
 
 
+@pytest.mark.side
 def test_ppmi_of_zeros_is_zeros(kata):
     """ppmi of an all-zero matrix is all zeros"""
     called = kata.ppmi(np.zeros((3, 3)))
@@ -512,7 +514,8 @@ def _topic_precision(E, topic, k=5):
 
 
 def test_train_sgns_returns_embeddings_and_losses(kata):
-    """train_sgns returns W_in of shape (vocab_size, dim) and one loss per epoch"""
+    """train_sgns returns W_in (vocab_size, dim) and one loss per epoch, the first (1 + K) log 2"""
+    # 26 training pairs: one minibatch per epoch, taken while W_out is still all zeros
     encoded = [np.array([0, 1, 2, 1, 0, 3]), np.array([2, 3, 4]), np.array([4, 0])]
     called = kata.train_sgns(encoded, 6, dim=5, window=2, negatives=3, epochs=3, seed=1)
     W = as_array(called.part(0, "W_in"), (6, 5))
@@ -521,6 +524,8 @@ def test_train_sgns_returns_embeddings_and_losses(kata):
     finite(called.part(1, "losses"), losses, "each epoch's mean loss is a finite number")
     expect(np.all(losses > 0), called.part(1, "losses"), f"losses {np.round(losses, 4)}", "positive losses",
            "-log sigmoid(x) > 0 for every x, so every mean loss is positive")
+    close(called.part(1, "losses"), losses[0], 4 * np.log(2.0), "losses[0] is taken before the first step, "
+          "while W_out is zeros: every score is 0 and each pair loses (1 + K) log 2", rtol=1e-9)
 
 
 def test_train_sgns_lowers_the_loss(kata):
@@ -529,11 +534,14 @@ def test_train_sgns_lowers_the_loss(kata):
     called = kata.train_sgns(encoded, V, dim=8, window=2, negatives=5, epochs=4, lr=0.025, seed=0)
     losses = as_array(called.part(1, "losses"), (4,))
     finite(called.part(1, "losses"), losses, "each epoch's mean loss is a finite number")
+    expect(np.all(losses > 0), called.part(1, "losses"), f"losses {np.round(losses, 4)}", "positive losses",
+           "-log sigmoid(x) > 0 for every x, so every mean loss is positive")
     expect(losses[-1] < 0.9 * losses[0] and losses[1] < losses[0], called.part(1, "losses"),
            f"losses {np.round(losses, 4)}", "a clear decrease after the first epoch",
            "each SGD step moves the rows against the gradient of the batch loss")
 
 
+@pytest.mark.side
 def test_train_sgns_is_deterministic_for_a_seed(kata):
     """train_sgns gives the same W_in for the same seed and another for another seed"""
     encoded = [np.array([0, 1, 2, 3, 1, 0]), np.array([3, 2, 4, 4, 1]), np.array([0, 4, 2])]
@@ -595,6 +603,7 @@ def test_train_sgns_rejects_bad_input(kata, case, why):
 
 # ---------------------------------------------------------------- contract-wide
 
+@pytest.mark.side
 def test_inputs_are_left_unchanged(kata):
     """no function changes its inputs in place"""
     r = rng(11)
@@ -610,6 +619,7 @@ def test_inputs_are_left_unchanged(kata):
         unchanged(called)
 
 
+@pytest.mark.side
 def test_results_are_float64(kata):
     """matrix results come back as float64 arrays"""
     C = np.array([[0, 2, 1], [2, 0, 1], [1, 1, 0]], dtype=np.int32)
@@ -658,14 +668,38 @@ def test_scale_cooccurrence_matrix_is_vectorized(kata):
           rtol=1e-9, atol=1e-9)
 
 
+@fixed
+def _topic_tokens(seed, V, n, per_sentence, topics):
+    """Sentences of Zipf-distributed words, each sentence from one of `topics` blocks of V // topics ids."""
+    r = rng(seed)
+    size = V // topics
+    p = 1.0 / np.arange(1, size + 1)
+    topic = r.integers(topics, size=n // per_sentence)
+    tokens = topic[:, None] * size + r.choice(size, size=(n // per_sentence, per_sentence), p=p / p.sum())
+    return list(tokens.astype(np.int32)), np.repeat(np.arange(topics), size)
+
+
+def _topic_gap(E, topic):
+    """The mean cosine of two distinct words of one topic minus that of two words of different topics."""
+    unit = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
+    sims = unit @ unit.T
+    same = topic[:, None] == topic[None, :]
+    np.fill_diagonal(same, False)
+    return float(sims[same].mean() - sims[topic[:, None] != topic[None, :]].mean())
+
+
 @pytest.mark.scale(2.5, "correct but too slow: vectorize (a whole minibatch of pairs at a time: "
                    "gather rows, batched dot products, np.add.at for the updates)")
 def test_scale_train_sgns_is_vectorized(kata):
     """train_sgns runs an epoch over 100,000 tokens quickly"""
     V = 1000
-    encoded = _zipf_tokens(13, V, 100_000, 1000)
+    encoded, topic = _topic_tokens(13, V, 100_000, 1000, 4)
     called = kata.train_sgns(encoded, V, dim=4, window=2, negatives=1, epochs=1, seed=0)
     W = as_array(called.part(0, "W_in"), (V, 4))
     finite(called.part(0, "W_in"), W, "training must not blow up")
     losses = as_array(called.part(1, "losses"), (1,))
     finite(called.part(1, "losses"), losses, "the epoch's mean loss is a finite number")
+    gap = _topic_gap(W, topic)
+    expect(gap >= 0.5, called.part(0, "W_in"), f"mean cosine within a topic minus across topics {gap:.2f}",
+           "at least 0.5", "each sentence holds words of one of 4 topics: one epoch of SGNS should pull "
+           "the words of a topic together")

@@ -16,8 +16,9 @@ import callables
 
 KATA = "infonce"
 
-GRAD_WHY = ("must match finite differences of the loss: check the 1/temperature, the 1/B of the "
-            "mean and the normalization Jacobian (I - n n^T) / ||z||")
+GRAD_WHY = ("dz must match finite differences of the loss: check 1/temperature, the 1/B of the mean, "
+            "the Jacobian (I - n n^T) / ||z||")
+DIRECTION = {False: "one-way", True: "symmetric"}
 
 
 def rng(seed):
@@ -68,7 +69,7 @@ def test_logsumexp_values(kata):
     close(called, got, np.log(np.sum(np.exp(X), axis=-1)), "log(sum(exp(X))) along the last axis, one value per row")
 
 
-@pytest.mark.parametrize("axis", [0, 1, -1])
+@pytest.mark.parametrize("axis", [0, 1, -1], ids=lambda a: f"axis={a}")
 def test_logsumexp_along_an_axis(kata, axis):
     """logsumexp reduces exactly the axis it is given"""
     X = rng(2).normal(size=(2, 3, 4))
@@ -159,7 +160,8 @@ def test_info_nce_ignores_the_lengths(kata):
     close(called, got, plain_info_nce(z1, z2, 0.1), "the logits are cosines: normalize each row to unit length first")
 
 
-@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.side
+@pytest.mark.parametrize("symmetric", [False, True], ids=DIRECTION.get)
 def test_info_nce_batch_of_one_is_zero(kata, symmetric):
     """info_nce of a batch of one is 0"""
     called = kata.info_nce([[3.0, -1.0, 2.0]], [[0.5, 4.0, -2.0]], temperature=0.05, symmetric=symmetric)
@@ -205,21 +207,21 @@ BAD = {
 
 
 @pytest.mark.validation
-@pytest.mark.parametrize("func", ["info_nce", "info_nce_grad"])
-@pytest.mark.parametrize("case", list(BAD))
-def test_info_nce_rejects_bad_input(kata, func, case):
+@pytest.mark.parametrize("case", [f"{func}, {bad}" for bad in BAD for func in ("info_nce", "info_nce_grad")])
+def test_info_nce_rejects_bad_input(kata, case):
     """info_nce and info_nce_grad raise a ValueError for bad input"""
-    z1, z2, temperature, why = BAD[case]
+    func, bad = case.split(", ", 1)
+    z1, z2, temperature, why = BAD[bad]
     with kata.raises(why):
         getattr(kata, func)(z1, z2, temperature)
 
 
 # ---------------------------------------------------------------- info_nce_grad
 
-GRID = [  # B, d, temperature, symmetric
-    (1, 3, 0.1, False), (1, 3, 0.1, True), (4, 1, 0.5, False), (4, 1, 0.5, True),
+GRID = [  # B, d, temperature, symmetric (a batch of one has zero gradients: test_info_nce_grad_batch_of_one)
+    (2, 5, 0.1, False), (2, 5, 0.1, True), (9, 1, 0.5, False), (9, 1, 0.5, True),
     (2, 2, 1.0, False), (5, 3, 0.01, False), (5, 3, 0.01, True), (6, 4, 0.2, True),
-    (8, 5, 0.05, False), (3, 7, 1.0, True),
+    (8, 5, 0.05, False), (3, 6, 1.0, True),
 ]
 
 
@@ -232,7 +234,8 @@ def _finite_differences(B, d, temperature, symmetric):
     return z1, z2, plain_info_nce(z1, z2, temperature, symmetric), num1, num2
 
 
-@pytest.mark.parametrize("B, d, temperature, symmetric", GRID)
+@pytest.mark.parametrize("B, d, temperature, symmetric", GRID,
+                         ids=[f"B={B}, d={d}, temperature {t:g}, {DIRECTION[s]}" for B, d, t, s in GRID])
 def test_info_nce_grad_matches_finite_differences(kata, B, d, temperature, symmetric):
     """info_nce_grad matches finite differences of the loss"""
     z1, z2, expected_loss, num1, num2 = _finite_differences(B, d, temperature, symmetric)
@@ -240,9 +243,9 @@ def test_info_nce_grad_matches_finite_differences(kata, B, d, temperature, symme
     loss, dz1, dz2 = grad_parts(called, B, d)
     close(called.part(0, "loss"), loss, expected_loss, "the loss is info_nce's", rtol=1e-9)
     atol = 1e-6 * max(np.abs(num1).max(), np.abs(num2).max(), 1.0)
-    also = " (symmetric: the mean of the row-softmax and the column-softmax terms)" if symmetric else ""
-    close(called.part(1, "dz1"), dz1, num1, f"dz1 {GRAD_WHY}{also}", rtol=1e-5, atol=atol)
-    close(called.part(2, "dz2"), dz2, num2, f"dz2 {GRAD_WHY}{also}", rtol=1e-5, atol=atol)
+    also = " (symmetric: both directions, averaged)" if symmetric else ""
+    close(called.part(1, "dz1"), dz1, num1, f"{GRAD_WHY}{also}", rtol=1e-5, atol=atol)
+    close(called.part(2, "dz2"), dz2, num2, f"{GRAD_WHY}{also}", rtol=1e-5, atol=atol)
 
 
 def test_info_nce_grad_default_temperature(kata):
@@ -254,20 +257,25 @@ def test_info_nce_grad_default_temperature(kata):
     close(called.part(1, "dz1"), dz1, num1, "the default temperature is 0.1", rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.side
+@pytest.mark.parametrize("symmetric", [False, True], ids=DIRECTION.get)
 def test_info_nce_grad_is_orthogonal_to_z(kata, symmetric):
     """info_nce_grad: row i of dz is orthogonal to row i of z"""
     z1, z2 = batch(10, 6, 5)
     called = kata.info_nce_grad(z1, z2, 0.2, symmetric)
     _, dz1, dz2 = grad_parts(called, 6, 5)
-    for name, z, dz in (("dz1", z1, dz1), ("dz2", z2, dz2)):
-        dots = np.sum(z * dz, axis=1) / (np.linalg.norm(z, axis=1) * np.maximum(np.linalg.norm(dz, axis=1), 1e-300))
-        close(called.part(1 if name == "dz1" else 2, name), dots, np.zeros(6),
+    for k, name, z, dz in ((1, "dz1", z1, dz1), (2, "dz2", z2, dz2)):
+        lengths = np.linalg.norm(dz, axis=1)
+        expect(np.all(lengths > 0), called.part(k, name), f"{name} with a zero row", "no zero row",
+               "every row of a random batch moves the loss (a zero row is orthogonal to anything)")
+        dots = np.sum(z * dz, axis=1) / (np.linalg.norm(z, axis=1) * lengths)
+        close(called.part(k, name), dots, np.zeros(6),
               f"the cosine between each row of {name} and its row of z: scaling z does not change the loss, "
               "so (I - n n^T) / ||z|| removes the part along n", atol=1e-8)
 
 
-@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.side
+@pytest.mark.parametrize("symmetric", [False, True], ids=DIRECTION.get)
 def test_info_nce_grad_batch_of_one(kata, symmetric):
     """info_nce_grad of a batch of one: loss 0, zero gradients"""
     called = kata.info_nce_grad([[3.0, -1.0, 2.0]], [[0.5, 4.0, -2.0]], 0.05, symmetric)
@@ -279,7 +287,7 @@ def test_info_nce_grad_batch_of_one(kata, symmetric):
           atol=1e-12)
 
 
-@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.parametrize("symmetric", [False, True], ids=DIRECTION.get)
 def test_info_nce_grad_identical_rows(kata, symmetric):
     """info_nce_grad is finite and zero when every row is the same"""
     z1 = np.tile([[1.0, 2.0, -1.0]], (4, 1))
@@ -309,7 +317,7 @@ def test_info_nce_grad_zero_row(kata):
     close(called.part(0, "loss"), loss, expected, "a zero row normalizes to zeros, so its logits are all 0")
 
 
-@pytest.mark.parametrize("temperature", [1e-3, 1e-4])
+@pytest.mark.parametrize("temperature", [1e-3, 1e-4], ids=lambda t: f"temperature {t:g}")
 def test_info_nce_grad_tiny_temperature(kata, temperature):
     """info_nce_grad is finite and right at tiny temperatures"""
     z1, z2 = batch(11, 4, 3)
@@ -321,8 +329,8 @@ def test_info_nce_grad_tiny_temperature(kata, temperature):
     num1 = numerical_gradient(lambda z: plain_info_nce(z, z2, temperature, True), z1)
     num2 = numerical_gradient(lambda z: plain_info_nce(z1, z, temperature, True), z2)
     atol = 1e-6 * np.abs(num1).max()
-    close(called.part(1, "dz1"), dz1, num1, f"dz1 {GRAD_WHY}", rtol=1e-5, atol=atol)
-    close(called.part(2, "dz2"), dz2, num2, f"dz2 {GRAD_WHY}", rtol=1e-5, atol=atol)
+    close(called.part(1, "dz1"), dz1, num1, GRAD_WHY, rtol=1e-5, atol=atol)
+    close(called.part(2, "dz2"), dz2, num2, GRAD_WHY, rtol=1e-5, atol=atol)
 
 
 def test_info_nce_grad_huge_norms(kata):
@@ -368,6 +376,7 @@ def test_scale_info_nce_grad_is_vectorized(kata):
           "the derivative of the loss along a direction (v1, v2)", rtol=1e-6)
 
 
+@pytest.mark.side
 def test_info_nce_grad_float64_results(kata):
     """info_nce_grad returns float64 gradients for float32 inputs"""
     z1, z2 = batch(14, 3, 2)
@@ -417,6 +426,7 @@ def test_numerical_gradient_integer_x(kata):
           rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.side
 def test_numerical_gradient_leaves_x_unchanged(kata):
     """numerical_gradient leaves x exactly as it was"""
     x = rng(18).normal(size=(3, 4)) * 10
@@ -435,7 +445,7 @@ def test_alignment_matches_the_plain_formula(kata):
     close(called, got, expected, "normalize the rows, then mean over i of ||n1_i - n2_i||^2")
 
 
-@pytest.mark.parametrize("alpha", [1, 3])
+@pytest.mark.parametrize("alpha", [1, 3], ids=lambda a: f"alpha={a}")
 def test_alignment_alpha(kata, alpha):
     """alignment raises the distances to the power alpha"""
     z1, z2 = batch(20, 5, 4)
@@ -465,7 +475,7 @@ def test_uniformity_matches_the_plain_formula(kata):
           "the pairs i == j do not count")
 
 
-@pytest.mark.parametrize("t", [2, 0.5])
+@pytest.mark.parametrize("t", [2, 0.5], ids=lambda t: f"t={t}")
 def test_uniformity_antipodal_points(kata, t):
     """uniformity of two antipodal points is -4t"""
     called = kata.uniformity([[3.0, 0.0], [-0.5, 0.0]], t=t)
@@ -509,7 +519,7 @@ def triplet_batch(seed):
     return a, p, n
 
 
-@pytest.mark.parametrize("margin", [None, 1.5])
+@pytest.mark.parametrize("margin", [None, 1.5], ids=["default margin", "margin=1.5"])
 def test_triplet_loss_values(kata, margin):
     """triplet_loss is the mean hinge of squared distances"""
     a, p, n = triplet_batch(24)
@@ -550,8 +560,8 @@ def test_triplet_loss_exactly_at_the_hinge(kata):
     for k, name, active in ((1, "d_anchor", -1.0 / 3), (2, "d_positive", 2.0 / 3), (3, "d_negative", -1.0 / 3)):
         got = as_array(called.part(k, name), (3, 2))
         expected = np.array([[0.0, 0.0], [0.0, 0.0], [active, 0.0]])
-        close(called.part(k, name), got, expected, "rows whose hinge term is exactly 0 get zero gradient "
-              "(test hinge > 0, not >= 0); only row 2 is active", atol=1e-12)
+        close(called.part(k, name), got, expected, "only row 2 is active: a row exactly at the hinge "
+              "gets zero gradient (test hinge > 0, not >= 0)", atol=1e-12)
 
 
 # ---------------------------------------------------------------- bad input, inputs, dtypes
@@ -581,6 +591,7 @@ def test_other_functions_reject_bad_input(kata, case):
         call()
 
 
+@pytest.mark.side
 def test_inputs_are_left_unchanged(kata):
     """no function changes its inputs in place"""
     z1, z2 = batch(26, 5, 3)

@@ -2,9 +2,16 @@
 
 Each variant is the reference solution with some functions redefined: the code below is
 appended to solutions/cooccurrence.py, so its definitions replace the reference ones.
-WRONG holds mistakes learners really make (each must lose points); SLOW holds right but
-unvectorized code (it must fail the scale checks and nothing else); CORRECT holds right
-answers written differently (each must keep full marks).
+
+    WRONG    {name: (description, code, caught_by)}: mistakes learners really make. Each
+             must lose points, and fail at least one case of every hidden test function
+             named in caught_by (the checks that target that mistake), which the
+             reference passes.
+    SLOW     {name: (description, code)}: right but unvectorized code. It must fail the
+             scale checks of what it slows down, and nothing else.
+    CORRECT  {name: (description, code)}: right answers written differently (another
+             formula or summation order, eigh for svd, loops where no scale check bites).
+             Each must keep full marks under every OpenBLAS kernel.
 """
 
 WRONG = {
@@ -18,7 +25,8 @@ def build_vocab(sentences, min_count=1):
         counter.update(tokens)
     kept = [(w, c) for w, c in counter.most_common() if c >= min_count]
     return [w for w, _ in kept], np.array([c for _, c in kept], dtype=np.int64)
-"""),
+""",
+        ("test_build_vocab_sorts_by_count_then_alphabet",)),
     "vocab_min_count_strict": (
         "build_vocab keeps words with count > min_count instead of >= min_count",
         """
@@ -27,7 +35,8 @@ _reference_build_vocab = build_vocab
 
 def build_vocab(sentences, min_count=1):
     return _reference_build_vocab(sentences, min_count + 1)
-"""),
+""",
+        ("test_build_vocab_min_count",)),
     "oov_dropped_after_windowing": (
         "encode marks unknown tokens with -1 and the counter skips their pairs after taking windows",
         """
@@ -53,7 +62,8 @@ def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
         np.add.at(C, (left[known], right[known]), weight)
         np.add.at(C, (right[known], left[known]), weight)
     return C
-"""),
+""",
+        ("test_encode_drops_unknown_tokens_before_windows",)),
     "windows_cross_sentences": (
         "cooccurrence_matrix concatenates the sentences and forgets where each one ends",
         """
@@ -67,7 +77,8 @@ def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
         np.add.at(C, (tokens[:-offset], tokens[offset:]), weight)
         np.add.at(C, (tokens[offset:], tokens[:-offset]), weight)
     return C
-"""),
+""",
+        ("test_cooccurrence_windows_never_cross_sentences",)),
     "harmonic_off_by_one": (
         "harmonic weight 1 / (|p - q| + 1): the offset counted from 0",
         """
@@ -81,7 +92,8 @@ def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
         np.add.at(C, (left, right), weight)
         np.add.at(C, (right, left), weight)
     return C
-"""),
+""",
+        ("test_cooccurrence_harmonic_small",)),
     "window_edge_excluded": (
         "cooccurrence_matrix uses offsets 1..window-1 (range(1, window))",
         """
@@ -95,7 +107,8 @@ def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
         np.add.at(C, (left, right), weight)
         np.add.at(C, (right, left), weight)
     return C
-"""),
+""",
+        ("test_cooccurrence_window_edge_is_included",)),
     "diagonal_counted_once": (
         "cooccurrence_matrix symmetrizes with A + A.T - diag(A), counting a repeated word's pair once",
         """
@@ -105,7 +118,8 @@ _reference_cooccurrence_matrix = cooccurrence_matrix
 def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
     C = _reference_cooccurrence_matrix(encoded, vocab_size, window, weighting)
     return C - np.diag(np.diag(C)) / 2
-"""),
+""",
+        ("test_cooccurrence_repeated_word_on_the_diagonal",)),
     "ppmi_without_smoothing": (
         "ppmi ignores alpha: the context distribution is not raised to the power 0.75",
         """
@@ -114,7 +128,8 @@ _reference_ppmi = ppmi
 
 def ppmi(C, alpha=0.75, shift=1.0):
     return _reference_ppmi(C, 1.0, shift)
-"""),
+""",
+        ("test_ppmi_matches_the_formula",)),
     "ppmi_alpha_on_the_word_marginal": (
         "ppmi smooths P(w) (row sums) instead of P(c) (column sums)",
         """
@@ -123,7 +138,8 @@ _reference_ppmi = ppmi
 
 def ppmi(C, alpha=0.75, shift=1.0):
     return _reference_ppmi(np.asarray(C, dtype=float).T, alpha, shift).T
-"""),
+""",
+        ("test_ppmi_matches_the_formula",)),
     "ppmi_shift_not_logged": (
         "ppmi subtracts shift itself instead of log(shift)",
         """
@@ -133,7 +149,8 @@ _reference_ppmi = ppmi
 def ppmi(C, alpha=0.75, shift=1.0):
     out = _reference_ppmi(C, alpha, 1.0)
     return np.where(out > 0, np.maximum(out - (shift - 1.0), 0.0), 0.0)
-"""),
+""",
+        ("test_ppmi_shift_subtracts_log_k",)),
     "ppmi_nan_for_empty_rows": (
         "ppmi divides by P(w) P(c) everywhere: 0/0 = NaN survives np.maximum in empty rows",
         """
@@ -147,7 +164,8 @@ def ppmi(C, alpha=0.75, shift=1.0):
     with np.errstate(divide="ignore", invalid="ignore"):
         pmi = np.log(p_wc / (p_w * p_c))
     return np.maximum(pmi - np.log(shift), 0.0)
-"""),
+""",
+        ("test_ppmi_takes_no_log_of_zero", "test_ppmi_matches_the_formula")),
     "ppmi_log_of_zero_warns": (
         "ppmi takes np.log of every entry inside np.where: right values, but divide-by-zero warnings",
         """
@@ -159,21 +177,24 @@ def ppmi(C, alpha=0.75, shift=1.0):
     p_c = np.maximum(cols / cols.sum(), 1e-300)
     pmi = np.where(C > 0, np.log(C) - np.log(rows) - np.log(p_c), 0.0)
     return np.maximum(pmi - np.log(shift), 0.0)
-"""),
+""",
+        ("test_ppmi_takes_no_log_of_zero",)),
     "svd_power_ignored": (
         "svd_embeddings returns U * S, whatever the power",
         """
 def svd_embeddings(M, dim, power=0.5):
     U, S, _ = np.linalg.svd(np.asarray(M, dtype=float), full_matrices=False)
     return U[:, :dim] * S[:dim]
-"""),
+""",
+        ("test_svd_embeddings_power_scales_the_columns",)),
     "svd_right_singular_vectors": (
         "svd_embeddings takes the rows of Vt (right singular vectors) instead of U",
         """
 def svd_embeddings(M, dim, power=0.5):
     _, S, Vt = np.linalg.svd(np.asarray(M, dtype=float), full_matrices=False)
     return Vt[:dim].T * S[:dim] ** power
-"""),
+""",
+        ("test_svd_embeddings_uses_left_singular_vectors",)),
     "sgns_scatter_assign_loses_repeats": (
         "dW[ids] += g: buffered fancy indexing keeps one gradient per repeated id",
         """
@@ -187,7 +208,8 @@ def sgns_loss_and_grads(W_in, W_out, centers, contexts, negatives):
     dW_in[centers] += np.einsum("bj,bjd->bd", g, u)
     dW_out[targets.reshape(-1)] += (g[:, :, None] * v[:, None, :]).reshape(-1, W_out.shape[1])
     return loss_sum / B, dW_in, dW_out
-"""),
+""",
+        ("test_sgns_repeated_ids_accumulate",)),
     "sgns_unstable_log_sigmoid": (
         "loss = -log(1 / (1 + exp(-x))): exp overflows and log(0) gives inf for large |x|",
         """
@@ -201,7 +223,8 @@ def _sgns_forward(W_in, W_out, centers, contexts, negatives):
     g = sigmoid.copy()
     g[:, 0] -= 1.0
     return loss_sum, g, targets, v, u
-"""),
+""",
+        ("test_sgns_is_stable_for_huge_dot_products",)),
     "sgns_loss_summed": (
         "sgns_loss_and_grads sums the loss and gradients over the batch instead of averaging",
         """
@@ -212,7 +235,8 @@ def sgns_loss_and_grads(W_in, W_out, centers, contexts, negatives):
     loss, dW_in, dW_out = _reference_sgns_loss_and_grads(W_in, W_out, centers, contexts, negatives)
     B = len(np.asarray(centers))
     return loss * B, dW_in * B, dW_out * B
-"""),
+""",
+        ("test_sgns_loss_matches_the_formula", "test_sgns_grad_W_in_matches_finite_differences")),
     "sgns_negatives_sign_wrong": (
         "negatives scored with -log sigmoid(u_k . v), as if they were real contexts",
         """
@@ -224,7 +248,8 @@ def _sgns_forward(W_in, W_out, centers, contexts, negatives):
     loss_sum = float(np.logaddexp(0.0, -scores).sum())
     g = -np.exp(-np.logaddexp(0.0, scores))        # sigmoid(x) - 1 for every column
     return loss_sum, g, targets, v, u
-"""),
+""",
+        ("test_sgns_loss_matches_the_formula", "test_sgns_grad_W_out_matches_finite_differences")),
     "train_ignores_the_seed": (
         "train_sgns draws from a fresh unseeded generator: two runs with one seed differ",
         """
@@ -234,7 +259,8 @@ _reference_train_sgns = train_sgns
 def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=0.025, seed=0):
     fresh = int(np.random.default_rng().integers(2 ** 31))
     return _reference_train_sgns(encoded, vocab_size, dim, window, negatives, epochs, lr, fresh)
-"""),
+""",
+        ("test_train_sgns_is_deterministic_for_a_seed",)),
     "train_steps_uphill": (
         "train_sgns adds the gradient to the rows instead of subtracting it",
         """
@@ -259,7 +285,8 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
             epoch_loss += loss_sum
         losses.append(epoch_loss / n_pairs)
     return W_in, np.array(losses)
-"""),
+""",
+        ("test_train_sgns_lowers_the_loss",)),
 }
 
 SLOW = {
@@ -458,5 +485,94 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
             seen += len(batch)
         losses.append(epoch_loss / n_pairs)
     return W_in, np.array(losses)
+"""),
+    "svd_direct_with_other_signs": (
+        "svd_embeddings from np.linalg.svd of M whatever its shape, each column's sign chosen so that "
+        "its first entry is negative",
+        """
+def svd_embeddings(M, dim, power=0.5):
+    M = np.asarray(M, dtype=np.float64)
+    if M.ndim != 2:
+        raise ValueError(f"M must be 2-D, got shape {M.shape}")
+    dim = _check_int(dim, "dim", 1)
+    if dim > min(M.shape):
+        raise ValueError(f"dim must be at most {min(M.shape)}")
+    if power < 0:
+        raise ValueError("power must be >= 0")
+    U, S, _ = np.linalg.svd(M)
+    U = U[:, :dim] * -np.where(U[0, :dim] < 0, -1.0, 1.0)
+    return U * S[:dim] ** power
+"""),
+    "ppmi_from_probabilities": (
+        "ppmi from the probabilities themselves, P(w,c) / (P(w) P_alpha(c)) / shift inside one log, "
+        "at the entries of np.argwhere(C)",
+        """
+def ppmi(C, alpha=0.75, shift=1.0):
+    C = np.asarray(C, dtype=np.float64)
+    if C.ndim != 2 or (C < 0).any() or not np.isfinite(C).all():
+        raise ValueError("C must be a 2-D matrix of finite counts >= 0")
+    if alpha <= 0 or shift <= 0:
+        raise ValueError("alpha and shift must be > 0")
+    out = np.zeros(C.shape)
+    N = C.sum()
+    if N == 0:
+        return out
+    p_wc = C / N
+    p_w = C.sum(axis=1) / N
+    smoothed = np.power(C.sum(axis=0), alpha)
+    p_c = smoothed / smoothed.sum()
+    for w, c in np.argwhere(C > 0):
+        out[w, c] = max(np.log(p_wc[w, c] / (p_w[w] * p_c[c]) / shift), 0.0)
+    return out
+"""),
+    "sgns_grads_by_one_hot_products": (
+        "sgns_loss_and_grads scatters its gradients with one-hot matrix products instead of np.add.at; "
+        "-log sigmoid(x) as log1p(exp(-|x|)) + max(-x, 0), sigmoid(x) as (1 + tanh(x / 2)) / 2",
+        """
+def sgns_loss_and_grads(W_in, W_out, centers, contexts, negatives):
+    W_in, W_out = _check_tables(W_in, W_out)
+    centers = _check_ids(centers, W_in.shape[0], "centers")
+    contexts = _check_ids(contexts, W_out.shape[0], "contexts")
+    negatives = _check_ids(negatives, W_out.shape[0], "negatives")
+    if centers.ndim != 1 or centers.size == 0 or contexts.shape != centers.shape:
+        raise ValueError("centers and contexts must be 1-D of the same length")
+    if negatives.ndim != 2 or negatives.shape[0] != centers.shape[0]:
+        raise ValueError("negatives must have shape (B, K)")
+    B, K = negatives.shape
+    targets = np.column_stack([contexts, negatives])                 # (B, 1 + K)
+    labels = np.zeros((B, 1 + K))
+    labels[:, 0] = 1.0
+    v = W_in[centers]
+    u = W_out[targets]
+    x = np.where(labels == 1.0, 1.0, -1.0) * np.einsum("bd,bjd->bj", v, u)   # want x large
+    loss = np.sum(np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0.0)) / B
+    sig = 0.5 * (1.0 + np.tanh(x / 2))                               # sigmoid(x), never an overflow
+    g = np.where(labels == 1.0, sig - 1.0, 1.0 - sig) / B            # d loss / d (u . v)
+    one_in = np.eye(W_in.shape[0])[centers]                          # (B, V_in)
+    one_out = np.eye(W_out.shape[0])[targets.reshape(-1)]            # (B (1 + K), V_out)
+    dW_in = one_in.T @ np.einsum("bj,bjd->bd", g, u)
+    dW_out = one_out.T @ (g[:, :, None] * v[:, None, :]).reshape(-1, v.shape[1])
+    return float(loss), dW_in, dW_out
+"""),
+    "counter_sentence_by_sentence": (
+        "cooccurrence_matrix sentence by sentence, the pairs q < p of every offset as codes, counted by "
+        "one weighted np.bincount, then the transpose added",
+        """
+def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
+    vocab_size = _check_int(vocab_size, "vocab_size", 1)
+    window = _check_int(window, "window", 1)
+    if weighting not in ("uniform", "harmonic"):
+        raise ValueError(f'weighting must be "uniform" or "harmonic", got {weighting!r}')
+    _flatten(encoded, vocab_size)  # validation only
+    codes, weights = [np.zeros(0, np.int64)], [np.zeros(0)]
+    for sentence in encoded:
+        ids = np.asarray(sentence).astype(np.int64)
+        for offset in range(window, 0, -1):
+            if len(ids) > offset:
+                codes.append(ids[offset:] * vocab_size + ids[:-offset])   # later word first
+                weights.append(np.full(len(ids) - offset, 1.0 if weighting == "uniform" else 1.0 / offset))
+    lower = np.bincount(np.concatenate(codes), np.concatenate(weights), minlength=vocab_size ** 2)
+    lower = lower.reshape(vocab_size, vocab_size)
+    return lower.T + lower
 """),
 }

@@ -2,9 +2,16 @@
 
 Each variant is the reference solution with some functions redefined: the code below is
 appended to solutions/infonce.py, so its definitions replace the reference ones.
-WRONG holds mistakes learners really make (each must lose points); SLOW holds right but
-unvectorized code (it must fail the scale checks and nothing else); CORRECT holds right
-answers written differently (each must keep full marks).
+
+    WRONG    {name: (description, code, caught_by)}: mistakes learners really make. Each
+             must lose points, and fail at least one case of every hidden test function
+             named in caught_by (the checks that target that mistake), which the
+             reference passes.
+    SLOW     {name: (description, code)}: right but unvectorized code. It must fail the
+             scale checks of what it slows down, and nothing else.
+    CORRECT  {name: (description, code)}: right answers written differently (another
+             formula or summation order, loops where no scale check bites). Each must keep
+             full marks under every OpenBLAS kernel.
 """
 
 WRONG = {
@@ -13,7 +20,8 @@ WRONG = {
         """
 def _normalize_backward(n, norms, dn):
     return dn
-"""),
+""",
+        ("test_info_nce_grad_matches_finite_differences", "test_info_nce_grad_is_orthogonal_to_z")),
     "gradient_misses_temperature": (
         "info_nce_grad forgets the 1/temperature of the logits in the gradient",
         """
@@ -23,7 +31,8 @@ _reference_info_nce_grad = info_nce_grad
 def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
     loss, dz1, dz2 = _reference_info_nce_grad(z1, z2, temperature, symmetric)
     return loss, dz1 * temperature, dz2 * temperature
-"""),
+""",
+        ("test_info_nce_grad_matches_finite_differences",)),
     "gradient_misses_batch_mean": (
         "info_nce_grad forgets the 1/B of the mean: (softmax - onehot) / temperature",
         """
@@ -33,7 +42,8 @@ _reference_info_nce_grad = info_nce_grad
 def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
     loss, dz1, dz2 = _reference_info_nce_grad(z1, z2, temperature, symmetric)
     return loss, dz1 * len(dz1), dz2 * len(dz2)
-"""),
+""",
+        ("test_info_nce_grad_matches_finite_differences",)),
     "exp_without_max_shift": (
         "logsumexp and the softmax exponentiate the raw logits: exp(1/temperature) overflows",
         """
@@ -54,7 +64,8 @@ def _softmax_in_place(S, symmetric):
         W = W + E / col_sums
     S[...] = W
     return float(loss)
-"""),
+""",
+        ("test_logsumexp_huge_values", "test_info_nce_tiny_temperature", "test_info_nce_grad_tiny_temperature")),
     "max_shift_breaks_on_all_minus_inf": (
         "logsumexp subtracts the max even when it is -inf: an all -inf row gives NaN",
         """
@@ -64,7 +75,8 @@ def logsumexp(X, axis=-1):
     with np.errstate(invalid="ignore"):
         out = np.log(np.sum(np.exp(X - m), axis=axis)) + np.squeeze(m, axis=axis)
     return float(out) if out.ndim == 0 else out
-"""),
+""",
+        ("test_logsumexp_all_minus_infinity",)),
     "max_without_keepdims": (
         "logsumexp takes the max without keepdims, so X - m broadcasts against the wrong axis",
         """
@@ -73,7 +85,8 @@ def logsumexp(X, axis=-1):
     m = np.max(X, axis=axis)
     out = np.log(np.sum(np.exp(X - m), axis=axis)) + m
     return float(out) if out.ndim == 0 else out
-"""),
+""",
+        ("test_logsumexp_along_an_axis",)),
     "symmetric_sums_instead_of_averaging": (
         "symmetric=True adds the row loss and the column loss instead of averaging them",
         """
@@ -89,7 +102,8 @@ def info_nce(z1, z2, temperature=0.1, symmetric=False):
 def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
     loss, dz1, dz2 = _reference_info_nce_grad(z1, z2, temperature, symmetric)
     return (2 * loss, 2 * dz1, 2 * dz2) if symmetric else (loss, dz1, dz2)
-"""),
+""",
+        ("test_info_nce_symmetric", "test_info_nce_grad_matches_finite_differences")),
     "symmetric_gradient_drops_the_transpose_term": (
         "symmetric=True: the loss averages both directions, the gradient keeps only the row softmax's half",
         """
@@ -101,7 +115,8 @@ def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
         return _reference_info_nce_grad(z1, z2, temperature)
     _, dz1, dz2 = _reference_info_nce_grad(z1, z2, temperature)
     return info_nce(z1, z2, temperature, True), dz1 / 2, dz2 / 2
-"""),
+""",
+        ("test_info_nce_grad_matches_finite_differences",)),
     "softmax_over_columns": (
         "the non-symmetric loss takes the softmax down each column of S instead of along each row",
         """
@@ -116,13 +131,15 @@ def info_nce(z1, z2, temperature=0.1, symmetric=False):
 def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
     loss, dz2, dz1 = _reference_info_nce_grad(z2, z1, temperature, symmetric)
     return loss, dz1, dz2
-"""),
+""",
+        ("test_info_nce_hand_case", "test_info_nce_matches_the_plain_formula")),
     "logits_not_normalized": (
         "info_nce uses raw dot products z1 @ z2.T / temperature: no normalization",
         """
 def _normalize(z):
     return z, np.ones((z.shape[0], 1))
-"""),
+""",
+        ("test_info_nce_ignores_the_lengths", "test_info_nce_huge_norms")),
     "forward_differences": (
         "numerical_gradient uses forward differences (f(x + h) - f(x)) / h",
         """
@@ -138,7 +155,8 @@ def numerical_gradient(f, x, h=1e-6):
         grad[i] = (float(f(work)) - f0) / h
         flat[i] = old
     return grad.reshape(x.shape)
-"""),
+""",
+        ("test_numerical_gradient_is_central",)),
     "numerical_gradient_perturbs_x_in_place": (
         "numerical_gradient perturbs the caller's x by +h, -2h, +h, which leaves rounding errors behind",
         """
@@ -154,7 +172,8 @@ def numerical_gradient(f, x, h=1e-6):
         flat[i] += h
         g[i] = (plus - minus) / (2 * h)
     return grad
-"""),
+""",
+        ("test_numerical_gradient_leaves_x_unchanged",)),
     "numerical_gradient_on_integers": (
         "numerical_gradient copies x in its own dtype: an integer x cannot hold x + h",
         """
@@ -171,7 +190,8 @@ def numerical_gradient(f, x, h=1e-6):
         flat[i] = old
         g[i] = (plus - minus) / (2 * h)
     return grad
-"""),
+""",
+        ("test_numerical_gradient_integer_x",)),
     "alignment_powers_the_coordinates": (
         "alignment raises each coordinate difference to alpha instead of the distance",
         """
@@ -181,7 +201,8 @@ def alignment(z1, z2, alpha=2):
     n1, _ = _normalize(z1)
     n2, _ = _normalize(z2)
     return float(np.mean(np.sum(np.abs(n1 - n2) ** alpha, axis=1)))
-"""),
+""",
+        ("test_alignment_alpha",)),
     "uniformity_includes_i_equals_j": (
         "uniformity averages over all B * B pairs, the pairs i == j (distance 0) included",
         """
@@ -193,7 +214,8 @@ def uniformity(z, t=2):
     n, _ = _normalize(z)
     sq_dist = np.maximum(2.0 - 2.0 * n @ n.T, 0.0)
     return float(logsumexp(-t * sq_dist.reshape(-1)) - np.log(sq_dist.size))
-"""),
+""",
+        ("test_uniformity_matches_the_plain_formula", "test_uniformity_antipodal_points")),
     "uniformity_underflows": (
         "uniformity takes log(mean(exp(-t d^2))) directly: -inf once every exp underflows",
         """
@@ -207,7 +229,8 @@ def uniformity(z, t=2):
     sq_dist = np.sum((n[i] - n[j]) ** 2, axis=1)
     with np.errstate(divide="ignore"):
         return float(np.log(np.mean(np.exp(-t * sq_dist))))
-"""),
+""",
+        ("test_uniformity_large_t",)),
     "triplet_gradient_at_the_hinge": (
         "triplet_loss treats hinge >= 0 as active, so rows exactly at the margin get a gradient",
         """
@@ -218,7 +241,8 @@ def triplet_loss(anchor, positive, negative, margin=0.2):
     hinge = np.sum((a - p) ** 2, axis=1) - np.sum((a - n) ** 2, axis=1) + margin
     active = (hinge >= 0)[:, None] * (2.0 / B)
     return float(np.mean(np.maximum(hinge, 0.0))), (n - p) * active, (p - a) * active, (a - n) * active
-"""),
+""",
+        ("test_triplet_loss_exactly_at_the_hinge",)),
     "triplet_gradient_misses_the_mean": (
         "triplet_loss returns the gradients of the sum over rows, not of the mean",
         """
@@ -229,7 +253,8 @@ def triplet_loss(anchor, positive, negative, margin=0.2):
     loss, da, dp, dn = _reference_triplet_loss(anchor, positive, negative, margin)
     B = len(da)
     return loss, da * B, dp * B, dn * B
-"""),
+""",
+        ("test_triplet_loss_gradients",)),
 }
 
 SLOW = {
@@ -364,5 +389,92 @@ def triplet_loss(anchor, positive, negative, margin=0.2):
             dp[i] = 2 * (p[i] - a[i]) / B
             dn[i] = 2 * (a[i] - n[i]) / B
     return loss, da, dp, dn
+"""),
+    "softmax_matrices_then_chain_rule": (
+        "info_nce_grad from explicit softmax matrices: S = n1 @ n2.T / temperature (divided after the "
+        "product), G = (P - I) / B, dn1 = G @ n2 / temperature, dn2 = G.T @ n1 / temperature; info_nce "
+        "as minus the mean log-softmax of the diagonal",
+        """
+def _unit_rows(z):
+    norms = np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+    return z / norms, norms
+
+
+def info_nce(z1, z2, temperature=0.1, symmetric=False):
+    z1, z2 = _pair(z1, z2)
+    temperature = _positive(temperature, "temperature")
+    n1, _ = _unit_rows(z1)
+    n2, _ = _unit_rows(z2)
+    S = (n1 @ n2.T) / temperature
+    row = -np.mean(np.diag(S - logsumexp(S, axis=1)[:, None]))
+    if not symmetric:
+        return float(row)
+    col = -np.mean(np.diag(S - logsumexp(S, axis=0)[None, :]))
+    return float(0.5 * row + 0.5 * col)
+
+
+def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
+    z1, z2 = _pair(z1, z2)
+    temperature = _positive(temperature, "temperature")
+    n1, r1 = _unit_rows(z1)
+    n2, r2 = _unit_rows(z2)
+    B = len(n1)
+    S = (n1 @ n2.T) / temperature
+    row_lse = logsumexp(S, axis=1)
+    G = np.exp(S - row_lse[:, None])
+    loss = np.mean(row_lse - np.diag(S))
+    G[np.diag_indices(B)] -= 1.0
+    if symmetric:
+        col_lse = logsumexp(S, axis=0)
+        H = np.exp(S - col_lse[None, :])
+        H[np.diag_indices(B)] -= 1.0
+        G = (G + H) / 2
+        loss = (loss + np.mean(col_lse - np.diag(S))) / 2
+    G /= B
+    dn1 = (G @ n2) / temperature
+    dn2 = (G.T @ n1) / temperature
+    dz1 = (dn1 - n1 * np.sum(n1 * dn1, axis=1, keepdims=True)) / r1
+    dz2 = (dn2 - n2 * np.sum(n2 * dn2, axis=1, keepdims=True)) / r2
+    return float(loss), dz1, dz2
+"""),
+    "expanded_distances_and_logaddexp": (
+        "logsumexp as np.logaddexp.reduce; alignment from 2 - 2 cos; uniformity from |n_i|^2 + |n_j|^2 - "
+        "2 n_i.n_j; triplet hinge as 2 a.(n - p) + |p|^2 - |n|^2 + margin",
+        """
+def logsumexp(X, axis=-1):
+    out = np.logaddexp.reduce(np.asarray(X, dtype=np.float64), axis=axis)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def alignment(z1, z2, alpha=2):
+    z1, z2 = _pair(z1, z2)
+    alpha = _positive(alpha, "alpha")
+    n1, _ = _normalize(z1)
+    n2, _ = _normalize(z2)
+    sq = np.maximum(2.0 - 2.0 * np.einsum("ij,ij->i", n1, n2), 0.0)
+    return float(np.mean(sq ** (alpha / 2)))
+
+
+def uniformity(z, t=2):
+    z = _batch(z, "z")
+    t = _positive(t, "t")
+    B = len(z)
+    if B < 2:
+        raise ValueError("uniformity needs at least 2 rows")
+    n, _ = _normalize(z)
+    sq_norms = np.sum(n * n, axis=1)
+    sq = np.maximum(sq_norms[:, None] + sq_norms[None, :] - 2.0 * (n @ n.T), 0.0)
+    upper = np.triu(np.ones((B, B), dtype=bool), k=1)
+    return float(logsumexp(-t * sq[upper]) - np.log(B * (B - 1) / 2))
+
+
+def triplet_loss(anchor, positive, negative, margin=0.2):
+    a, p = _pair(anchor, positive, ("anchor", "positive"))
+    _, n = _pair(anchor, negative, ("anchor", "negative"))
+    margin = float(margin)
+    B = len(a)
+    hinge = 2.0 * np.sum(a * (n - p), axis=1) + np.sum(p * p, axis=1) - np.sum(n * n, axis=1) + margin
+    on = (hinge > 0).astype(np.float64)[:, None] * (2.0 / B)
+    return float(np.sum(np.maximum(hinge, 0.0)) / B), on * (n - p), on * (p - a), on * (a - n)
 """),
 }

@@ -2,9 +2,14 @@
 
 Each variant is the reference solution with some functions redefined: the code below is
 appended to solutions/linear_probe.py, so its definitions replace the reference ones.
-WRONG holds mistakes learners really make (each must lose points); SLOW holds right but
-unvectorized code (it must fail the scale checks and nothing else); CORRECT holds right
-answers written differently (each must keep full marks).
+
+WRONG holds mistakes learners really make, as (description, code, caught_by): caught_by
+names the hidden test functions meant to catch that mistake; the variant must fail at least
+one case of each, and the reference passes them all. SLOW holds right but unvectorized code,
+as (description, code): it must fail the scale checks and nothing else. CORRECT holds right
+answers written differently, as (description, code): other formula and summation orders,
+another layout of the update, argmin of negated logits; each must keep full marks under
+every OpenBLAS kernel.
 """
 
 WRONG = {
@@ -21,7 +26,8 @@ def _cross_entropy(Z, labels):
         dZ = E / sums
     dZ[rows, labels] -= 1.0
     return loss, dZ / n
-"""),
+""",
+        ("test_huge_logits_stay_finite", "test_adding_a_constant_to_a_row_changes_nothing")),
     "gradient_not_divided_by_n": (
         "the loss is a mean but dlogits is softmax - onehot, the gradient of the sum",
         """
@@ -31,7 +37,8 @@ _reference_cross_entropy = _cross_entropy
 def _cross_entropy(Z, labels):
     loss, dZ = _reference_cross_entropy(Z, labels)
     return loss, dZ * Z.shape[0]
-"""),
+""",
+        ("test_dlogits_is_softmax_minus_onehot_over_n", "test_loss_is_a_mean_not_a_sum")),
     "loss_summed_over_rows": (
         "the loss is the sum over rows, while dlogits is the gradient of the mean",
         """
@@ -41,7 +48,8 @@ _reference_cross_entropy = _cross_entropy
 def _cross_entropy(Z, labels):
     loss, dZ = _reference_cross_entropy(Z, labels)
     return loss * Z.shape[0], dZ
-"""),
+""",
+        ("test_loss_is_the_mean_cross_entropy", "test_loss_is_a_mean_not_a_sum")),
     "softmax_over_the_batch_axis": (
         "softmax normalized along axis 0 (over the samples) instead of along each row",
         """
@@ -56,7 +64,8 @@ def _cross_entropy(Z, labels):
     dZ = P.copy()
     dZ[rows, labels] -= 1.0
     return loss, dZ / n
-"""),
+""",
+        ("test_dlogits_is_softmax_minus_onehot_over_n", "test_gradient_rows_sum_to_zero")),
     "onehot_off_by_one": (
         "labels treated as 1-based: the one-hot puts the 1 in column label - 1 (wrapping to the last)",
         """
@@ -65,7 +74,8 @@ _reference_cross_entropy = _cross_entropy
 
 def _cross_entropy(Z, labels):
     return _reference_cross_entropy(Z, (labels - 1) % Z.shape[1])
-"""),
+""",
+        ("test_loss_is_the_mean_cross_entropy", "test_dlogits_is_softmax_minus_onehot_over_n")),
     "weight_decay_on_bias": (
         "weight decay applied to b as well as W",
         """
@@ -84,7 +94,8 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
         W = W - lr * (X.T @ dZ + weight_decay * W)
         b = b - lr * (dZ.sum(axis=0) + weight_decay * b)
     return W, b, losses
-"""),
+""",
+        ("test_weight_decay_is_in_the_gradient_of_W_only",)),
     "weight_decay_wrong_sign": (
         "the weight-decay term enters the gradient with a minus sign, pushing W away from 0",
         """
@@ -103,7 +114,8 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
         W = W - lr * (X.T @ dZ - weight_decay * W)
         b = b - lr * dZ.sum(axis=0)
     return W, b, losses
-"""),
+""",
+        ("test_weight_decay_is_in_the_gradient_of_W_only", "test_weight_decay_shrinks_the_weights")),
     "penalty_missing_from_losses": (
         "weight decay in the gradient, but losses record the cross-entropy alone",
         """
@@ -121,7 +133,8 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
         W = W - lr * (X.T @ dZ + weight_decay * W)
         b = b - lr * dZ.sum(axis=0)
     return W, b, losses
-"""),
+""",
+        ("test_losses_include_the_weight_decay_term",)),
     "losses_after_the_update": (
         "losses[e] is the loss after the e-th update (an extra forward pass), not the one its gradient came from",
         """
@@ -140,7 +153,8 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
         b = b - lr * dZ.sum(axis=0)
         losses[epoch] = _cross_entropy(X @ W + b, y)[0] + 0.5 * weight_decay * np.sum(W * W)
     return W, b, losses
-"""),
+""",
+        ("test_losses_are_recorded_before_each_update",)),
     "only_the_last_loss": (
         "losses holds the final loss only, not one value per epoch",
         """
@@ -150,7 +164,8 @@ _reference_train_probe = train_probe
 def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0):
     W, b, losses = _reference_train_probe(X, y, num_classes, epochs, lr, weight_decay, seed)
     return W, b, losses[-1:]
-"""),
+""",
+        ("test_train_probe_shapes", "test_losses_are_recorded_before_each_update")),
     "bias_never_trained": (
         "train_probe updates W but leaves b at zeros",
         """
@@ -168,7 +183,8 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
         losses[epoch] = loss + 0.5 * weight_decay * np.sum(W * W)
         W = W - lr * (X.T @ dZ + weight_decay * W)
     return W, b, losses
-"""),
+""",
+        ("test_train_probe_takes_gradient_descent_steps",)),
     "standardizes_X": (
         "train_probe standardizes the columns of X first, so W no longer applies to the embeddings as given",
         """
@@ -179,7 +195,8 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
     X = _matrix(X, "X", "(n, d)")
     X = (X - X.mean(axis=0)) / np.maximum(X.std(axis=0), 1e-12)
     return _reference_train_probe(X, y, num_classes, epochs, lr, weight_decay, seed)
-"""),
+""",
+        ("test_train_probe_takes_gradient_descent_steps",)),
     "W_transposed": (
         "W kept as (C, d), the PyTorch nn.Linear layout, with logits X @ W.T + b",
         """
@@ -189,7 +206,8 @@ _reference_train_probe = train_probe
 def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0):
     W, b, losses = _reference_train_probe(X, y, num_classes, epochs, lr, weight_decay, seed)
     return W.T.copy(), b, losses
-"""),
+""",
+        ("test_train_probe_shapes",)),
     "accuracy_by_argmin": (
         "probe_accuracy predicts the class of the smallest logit",
         """
@@ -197,7 +215,8 @@ def probe_accuracy(X, y, W, b):
     X, W, b, y = np.asarray(X, float), np.asarray(W, float), np.asarray(b, float), np.asarray(y)
     _labels(y, X.shape[0], W.shape[1], "y")
     return float(np.mean(np.argmin(X @ W + b, axis=1) == y))
-"""),
+""",
+        ("test_probe_accuracy_hand_case",)),
     "accuracy_ties_to_the_last_class": (
         "probe_accuracy breaks ties toward the higher class index (argmax of the reversed columns)",
         """
@@ -207,7 +226,8 @@ def probe_accuracy(X, y, W, b):
     Z = X @ W + b
     C = Z.shape[1]
     return float(np.mean(C - 1 - np.argmax(Z[:, ::-1], axis=1) == y))
-"""),
+""",
+        ("test_probe_accuracy_breaks_ties_toward_the_lower_class",)),
     "accuracy_broadcasts_labels": (
         "probe_accuracy compares the predictions with y[:, None]: an (n, n) table of every pair",
         """
@@ -215,7 +235,8 @@ def probe_accuracy(X, y, W, b):
     X, W, b, y = np.asarray(X, float), np.asarray(W, float), np.asarray(b, float), np.asarray(y)
     _labels(y, X.shape[0], W.shape[1], "y")
     return float(np.mean(np.argmax(X @ W + b, axis=1) == y[:, None]))
-"""),
+""",
+        ("test_probe_accuracy_hand_case",)),
     "accuracy_ignores_the_bias": (
         "probe_accuracy predicts with argmax(X @ W), forgetting b",
         """
@@ -224,7 +245,8 @@ _reference_probe_accuracy = probe_accuracy
 
 def probe_accuracy(X, y, W, b):
     return _reference_probe_accuracy(X, y, W, np.zeros_like(np.asarray(b, dtype=float)))
-"""),
+""",
+        ("test_probe_accuracy_hand_case",)),
     "float_labels_truncated": (
         "labels converted with astype(int), so 1.0 and 1.7 both become class 1 instead of an error",
         """
@@ -233,7 +255,12 @@ _reference_labels = _labels
 
 def _labels(labels, n, num_classes, name):
     return _reference_labels(np.asarray(labels).astype(np.int64), n, num_classes, name)
-"""),
+""",
+        (
+            "test_softmax_cross_entropy_rejects_bad_input",
+            "test_train_probe_rejects_bad_input",
+            "test_probe_accuracy_rejects_bad_input",
+        )),
     "logits_shifted_in_place": (
         "softmax_cross_entropy subtracts the row max from the caller's logits in place (np.asarray does not copy)",
         """
@@ -241,7 +268,8 @@ def softmax_cross_entropy(logits, labels):
     Z = _matrix(np.asarray(logits, dtype=np.float64), "logits", "(n, C)")
     Z -= Z.max(axis=1, keepdims=True)
     return _cross_entropy(Z, _labels(labels, Z.shape[0], Z.shape[1], "labels"))
-"""),
+""",
+        ("test_inputs_are_left_unchanged",)),
 }
 
 SLOW = {
@@ -340,5 +368,54 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
             W[:, c] -= lr * (X.T @ residual + weight_decay * W[:, c])
             b[c] -= lr * residual.sum()
     return W, b, np.array(losses)
+"""),
+    "shrink_factor_and_negated_argmin": (
+        "train_probe with weight decay folded into a shrink factor, W = (1 - lr wd) W - lr X.T @ G, logits by "
+        "np.einsum, the bias gradient as ones @ G and the penalty from np.linalg.norm; the loss summed from the "
+        "last row up; probe_accuracy as the first argmin of the negated logits b + X @ W, counted as a sum / n",
+        """
+def _cross_entropy(Z, labels):
+    n, C = Z.shape
+    top = Z.max(axis=1, keepdims=True)
+    log_norm = np.log(np.exp(Z - top).sum(axis=1))  # logsumexp minus the row max
+    picked = Z[np.arange(n), labels] - top[:, 0]
+    loss = float(np.sum((log_norm - picked)[::-1]) / n)
+    dZ = np.exp(Z - top - log_norm[:, None])
+    dZ[np.arange(n), labels] -= 1.0
+    return loss, dZ / n
+
+
+def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0):
+    X = _matrix(X, "X", "(n, d)")
+    num_classes = _integer(num_classes, "num_classes", 2)
+    y = _labels(y, X.shape[0], num_classes, "y")
+    epochs = _integer(epochs, "epochs", 1)
+    lr = _real(lr, "lr", positive=True)
+    weight_decay = _real(weight_decay, "weight_decay", positive=False)
+    _integer(seed, "seed")
+    n, d = X.shape
+    ones = np.ones(n)
+    W, b = np.zeros((d, num_classes)), np.zeros(num_classes)
+    losses = np.empty(epochs)
+    for epoch in range(epochs):
+        loss, G = _cross_entropy(np.einsum("nd,dc->nc", X, W) + b, y)
+        losses[epoch] = loss + weight_decay / 2 * np.linalg.norm(W) ** 2
+        W = (1.0 - lr * weight_decay) * W - lr * (X.T @ G)
+        b = b - lr * (ones @ G)
+    return W, b, losses
+
+
+def probe_accuracy(X, y, W, b):
+    X = _matrix(X, "X", "(n, d)")
+    W = _matrix(W, "W", "(d, C)")
+    if W.shape[0] != X.shape[1]:
+        raise ValueError("W must have shape (d, C)")
+    b = np.asarray(b, dtype=np.float64)
+    if b.shape != (W.shape[1],) or not np.isfinite(b).all():
+        raise ValueError("b must be finite, of shape (C,)")
+    y = _labels(y, X.shape[0], W.shape[1], "y")
+    negated = -(b + X @ W)
+    predictions = np.argmin(negated, axis=1)  # the first minimum: ties go to the lower class
+    return float(np.count_nonzero(predictions == y)) / len(y)
 """),
 }

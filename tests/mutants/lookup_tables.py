@@ -2,9 +2,16 @@
 
 Each variant is the reference solution with some functions redefined: the code below is
 appended to solutions/lookup_tables.py, so its definitions replace the reference ones.
-WRONG holds mistakes learners really make (each must lose points); SLOW holds right but
-unvectorized code (it must fail the scale checks and nothing else); CORRECT holds right
-answers written differently (each must keep full marks).
+Each group maps a name to an entry:
+
+    WRONG    name: (description, code, caught_by)  a mistake learners really make. caught_by
+             names the hidden test functions meant to catch it: the variant fails at least one
+             case of each, and the reference passes them all.
+    SLOW     name: (description, code)  right but unvectorized: it fails the scale checks and
+             nothing else.
+    CORRECT  name: (description, code)  a right answer written differently (other formula or
+             summation order, loops where no scale check applies): full marks under every
+             OpenBLAS kernel.
 """
 
 WRONG = {
@@ -20,13 +27,13 @@ def lookup_backward(grad_out, ids, num_embeddings, padding_idx=None):
     if padding_idx is not None:
         dW[padding_idx] = 0.0
     return dW
-"""),
+""", ("test_lookup_backward_repeated_ids_accumulate",)),
     "negative_ids_wrap_around": (
         "lookup trusts numpy: table[-1] silently returns the last row",
         """
 def lookup(table, ids):
     return np.asarray(table, dtype=float)[np.asarray(ids)]
-"""),
+""", ("test_lookup_rejects_bad_input",)),
     "bools_accepted_as_ids": (
         "one_hot treats True/False as the ids 1/0",
         """
@@ -36,7 +43,7 @@ def one_hot(ids, num_classes):
     if ids.dtype.kind == "b":
         ids = ids.astype(int)
     return np.eye(num_classes)[_check_ids(ids, num_classes)]
-"""),
+""", ("test_one_hot_rejects_bad_input",)),
     "padding_row_keeps_gradient": (
         "lookup_backward forgets to zero the padding row",
         """
@@ -46,7 +53,7 @@ _reference_lookup_backward = lookup_backward
 def lookup_backward(grad_out, ids, num_embeddings, padding_idx=None):
     _check_padding(padding_idx, num_embeddings)
     return _reference_lookup_backward(grad_out, ids, num_embeddings, None)
-"""),
+""", ("test_lookup_backward_zeroes_the_padding_row",)),
     "bag_mean_divides_by_length": (
         "bag_mean divides by L instead of the number of non-padding positions",
         """
@@ -55,7 +62,7 @@ def bag_mean(table, ids, padding_idx=None):
     ids = _check_bags(ids, table.shape[0])
     keep = np.ones(ids.shape) if padding_idx is None else (ids != padding_idx)
     return (table[ids] * keep[..., None]).sum(axis=1) / ids.shape[1]
-"""),
+""", ("test_bag_mean_ignores_padding",)),
     "empty_bag_is_nan": (
         "bag_mean computes 0/0 for a bag of nothing but padding",
         """
@@ -65,7 +72,7 @@ def bag_mean(table, ids, padding_idx=None):
     keep = np.ones(ids.shape) if padding_idx is None else (ids != padding_idx)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (table[ids] * keep[..., None]).sum(axis=1) / keep.sum(axis=1, keepdims=True)
-"""),
+""", ("test_bag_mean_all_padding_gives_zeros",)),
     "bag_backward_forgets_the_count": (
         "bag_mean_backward sends grad_out[i] to each position without dividing by the count",
         """
@@ -74,7 +81,7 @@ def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
     grad_out = np.asarray(grad_out, dtype=float)
     per_position = np.broadcast_to(grad_out[:, None, :], ids.shape + grad_out.shape[-1:])
     return lookup_backward(per_position, ids, num_embeddings, padding_idx)
-"""),
+""", ("test_bag_mean_backward_without_padding", "test_bag_mean_backward_matches_finite_differences")),
     "lookup_sorts_ids_in_place": (
         "lookup sorts the caller's ids in place while validating them",
         """
@@ -85,7 +92,27 @@ def lookup(table, ids):
     if isinstance(ids, np.ndarray) and ids.ndim == 1:
         ids.sort()
     return _reference_lookup(table, ids)
-"""),
+""", ("test_inputs_are_left_unchanged",)),
+    "lookup_keeps_the_table_dtype": (
+        "lookup indexes the table as given: a float32 table gives float32 rows",
+        """
+def lookup(table, ids):
+    table = np.asarray(table)
+    if table.ndim != 2:
+        raise ValueError(f"table must be 2-D, got shape {table.shape}")
+    return table[_check_ids(ids, table.shape[0])]
+""", ("test_results_are_float64",)),
+    "bag_backward_divides_by_length": (
+        "bag_mean_backward divides grad_out[i] by L, padding positions included, instead of the count",
+        """
+def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_bags(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = _check_grad(grad_out, ids.shape[:1])
+    per_position = np.broadcast_to(grad_out[:, None, :] / ids.shape[1], ids.shape + grad_out.shape[-1:])
+    return lookup_backward(per_position, ids, num_embeddings, padding_idx)
+""", ("test_bag_mean_backward_matches_finite_differences",)),
 }
 
 SLOW = {
@@ -141,5 +168,86 @@ def bag_mean(table, ids, padding_idx=None):
         if kept.size:
             out[i] = table[kept].mean(axis=0)
     return out
+"""),
+    "lookup_through_one_hot": (
+        "lookup as one_hot(ids) @ table (the lesson's identity, through BLAS); one_hot by comparing "
+        "ids with np.arange; lookup_backward with one np.bincount over flat (id, column) cells",
+        """
+def one_hot(ids, num_classes):
+    num_classes = _check_count(num_classes, "num_classes")
+    ids = _check_ids(ids, num_classes)
+    return (ids[..., None] == np.arange(num_classes)).astype(np.float64)
+
+
+def lookup(table, ids):
+    table = _check_table(table)
+    ids = _check_ids(ids, table.shape[0])
+    return one_hot(ids, table.shape[0]) @ table
+
+
+def lookup_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_ids(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = _check_grad(grad_out, ids.shape)
+    d = grad_out.shape[-1]
+    cells = (ids.reshape(-1, 1) * d + np.arange(d)).reshape(-1)
+    dW = np.bincount(cells, weights=grad_out.reshape(-1), minlength=num_embeddings * d)
+    dW = dW.reshape(num_embeddings, d)
+    if padding_idx is not None:
+        dW[padding_idx] = 0.0
+    return dW
+"""),
+    "bags_as_a_matrix": (
+        "bag_mean as B @ table and bag_mean_backward as B.T @ grad_out, with B (n, V) the bag weights "
+        "(BLAS sums in its own order)",
+        """
+def _bag_matrix(ids, num_embeddings, padding_idx):
+    keep = np.ones(ids.shape, dtype=bool) if padding_idx is None else ids != padding_idx
+    counts = keep.sum(axis=1)
+    B = np.zeros((ids.shape[0], num_embeddings))
+    rows = np.repeat(np.arange(ids.shape[0]), ids.shape[1]).reshape(ids.shape)
+    np.add.at(B, (rows[keep], ids[keep]), 1.0)
+    return B / np.maximum(counts, 1)[:, None]
+
+
+def bag_mean(table, ids, padding_idx=None):
+    table = _check_table(table)
+    ids = _check_bags(ids, table.shape[0])
+    padding_idx = _check_padding(padding_idx, table.shape[0])
+    return _bag_matrix(ids, table.shape[0], padding_idx) @ table
+
+
+def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_bags(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = _check_grad(grad_out, ids.shape[:1])
+    return _bag_matrix(ids, num_embeddings, padding_idx).T @ grad_out
+"""),
+    "sum_then_divide": (
+        "bag_mean sums the kept rows and divides by the count; bag_mean_backward divides grad_out by "
+        "the count first, then scatters it with np.add.at",
+        """
+def bag_mean(table, ids, padding_idx=None):
+    table = _check_table(table)
+    ids = _check_bags(ids, table.shape[0])
+    padding_idx = _check_padding(padding_idx, table.shape[0])
+    keep = np.ones(ids.shape, dtype=bool) if padding_idx is None else ids != padding_idx
+    total = np.where(keep[..., None], table[ids], 0.0).sum(axis=1)
+    return total / np.maximum(keep.sum(axis=1), 1)[:, None]
+
+
+def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_bags(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = _check_grad(grad_out, ids.shape[:1])
+    keep = np.ones(ids.shape, dtype=bool) if padding_idx is None else ids != padding_idx
+    share = grad_out / np.maximum(keep.sum(axis=1), 1)[:, None]
+    rows = np.broadcast_to(np.arange(ids.shape[0])[:, None], ids.shape)
+    dW = np.zeros((num_embeddings, grad_out.shape[1]))
+    np.add.at(dW, ids[keep], share[rows[keep]])
+    return dW
 """),
 }

@@ -2,9 +2,13 @@
 
 Each variant is the reference solution with some functions redefined: the code below is
 appended to solutions/matryoshka.py, so its definitions replace the reference ones.
-WRONG holds mistakes learners really make (each must lose points); SLOW holds right but
-unvectorized code (it must fail the scale checks and nothing else); CORRECT holds right
-answers written differently (each must keep full marks).
+
+WRONG holds mistakes learners really make, as (description, code, caught_by): caught_by
+names the hidden test functions meant to catch that mistake; the variant must fail at least
+one case of each, and the reference passes them all. SLOW holds right but unvectorized code,
+as (description, code): it must fail the scale checks and nothing else. CORRECT holds right
+answers written differently, as (description, code): other formula and summation orders,
+other normalizations, other sorts; each must keep full marks under every OpenBLAS kernel.
 """
 
 WRONG = {
@@ -15,7 +19,8 @@ def truncate(Z, dim):
     Z = _matrix(Z, "Z")
     dim = _dim(dim, Z.shape[1], "dim")
     return Z[:, :dim].copy()
-"""),
+""",
+        ("test_truncate_renormalizes_the_prefix",)),
     "truncate_normalizes_then_cuts": (
         "truncate normalizes the whole row, then keeps its first dim columns",
         """
@@ -24,7 +29,8 @@ def truncate(Z, dim):
     dim = _dim(dim, Z.shape[1], "dim")
     unit, _ = _unit_rows(Z)
     return unit[:, :dim]
-"""),
+""",
+        ("test_truncate_renormalizes_the_prefix", "test_truncate_of_unit_rows_is_renormalized")),
     "truncate_negative_dim_counts_from_the_end": (
         "truncate only checks dim != 0 and dim <= d, so dim=-1 silently keeps all columns but the last",
         """
@@ -34,7 +40,8 @@ def truncate(Z, dim):
         raise ValueError(f"dim must be in 1..{Z.shape[1]}")
     unit, _ = _unit_rows(Z[:, :dim])
     return unit
-"""),
+""",
+        ("test_truncate_rejects_bad_dims",)),
     "truncate_overflows_on_huge_entries": (
         "truncate divides by np.sqrt(np.sum(prefix**2)): (1e200)**2 overflows and the row comes out as zeros",
         """
@@ -45,7 +52,8 @@ def truncate(Z, dim):
     with np.errstate(over="ignore"):
         norms = np.sqrt(np.sum(P ** 2, axis=1, keepdims=True))
     return np.divide(P, norms, out=np.zeros_like(P), where=norms > 0)
-"""),
+""",
+        ("test_truncate_survives_huge_entries",)),
     "loss_on_prefixes_of_unit_rows": (
         "matryoshka_info_nce normalizes the whole rows once and cuts prefixes of those (not re-normalized)",
         """
@@ -72,7 +80,8 @@ def matryoshka_info_nce(z1, z2, dims, temperature=0.1, weights=None):
         dn1[:, :m] += w * (P @ b)
         dn2[:, :m] += w * (P.T @ a)
     return loss, _normalize_backward(n1, r1, dn1), _normalize_backward(n2, r2, dn2)
-"""),
+""",
+        ("test_matryoshka_each_prefix_is_normalized_on_its_own",)),
     "gradient_of_the_largest_prefix_only": (
         "matryoshka_info_nce sums every prefix's loss but returns the gradient of the largest prefix alone",
         """
@@ -89,7 +98,8 @@ def matryoshka_info_nce(z1, z2, dims, temperature=0.1, weights=None):
     dz1[:, :m] = w * g1
     dz2[:, :m] = w * g2
     return float(loss), dz1, dz2
-"""),
+""",
+        ("test_matryoshka_matches_the_plain_formula_and_finite_differences",)),
     "ignores_weights": (
         "matryoshka_info_nce checks weights but adds every prefix with weight 1",
         """
@@ -99,7 +109,8 @@ _reference_matryoshka_info_nce = matryoshka_info_nce
 def matryoshka_info_nce(z1, z2, dims, temperature=0.1, weights=None):
     _reference_matryoshka_info_nce(z1, z2, dims, temperature, weights)  # the checks
     return _reference_matryoshka_info_nce(z1, z2, dims, temperature, None)
-"""),
+""",
+        ("test_matryoshka_weights_scale_each_term",)),
     "weights_on_the_loss_only": (
         "matryoshka_info_nce weighs each prefix's loss but adds its gradient unweighted",
         """
@@ -116,7 +127,8 @@ def matryoshka_info_nce(z1, z2, dims, temperature=0.1, weights=None):
         dz1[:, :m] += g1
         dz2[:, :m] += g2
     return float(loss), dz1, dz2
-"""),
+""",
+        ("test_matryoshka_weights_scale_each_term",)),
     "jacobian_of_the_whole_row": (
         "matryoshka_info_nce back-propagates each prefix through the normalization of the whole row, so its "
         "gradient leaks into columns the prefix does not use",
@@ -145,7 +157,11 @@ def matryoshka_info_nce(z1, z2, dims, temperature=0.1, weights=None):
         dz1 += w * _normalize_backward(full1, norms1, dn1)
         dz2 += w * _normalize_backward(full2, norms2, dn2)
     return loss, dz1, dz2
-"""),
+""",
+        (
+            "test_matryoshka_single_prefix_is_plain_info_nce",
+            "test_matryoshka_columns_beyond_the_largest_prefix_get_zero_gradient",
+        )),
     "negative_dims_count_from_the_end": (
         "matryoshka_info_nce only checks each size against d, so a size of -1 means 'all columns but the last'",
         """
@@ -156,7 +172,8 @@ def _dims(dims, d):
     if any(m > d or m == 0 for m in dims) or any(a >= b for a, b in zip(dims, dims[1:])):
         raise ValueError("bad dims")
     return dims
-"""),
+""",
+        ("test_matryoshka_rejects_bad_input",)),
     "funnel_reranks_by_the_coarse_score": (
         "funnel_search shortlists by prefix cosine, then orders the shortlist by that same prefix cosine",
         """
@@ -169,7 +186,8 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
     coarse_q, _ = _unit_rows(Q[:, :coarse_dim])
     coarse_k, _ = _unit_rows(K[:, :coarse_dim])
     return _best(coarse_q @ coarse_k.T, shortlist)[:, :k]
-"""),
+""",
+        ("test_funnel_search_reranks_the_coarse_shortlist",)),
     "funnel_shortlist_by_full_cosine": (
         "funnel_search skips the funnel: it ranks every key by full cosine",
         """
@@ -182,7 +200,8 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
     full_q, _ = _unit_rows(Q)
     full_k, _ = _unit_rows(K)
     return _best(full_q @ full_k.T, k)
-"""),
+""",
+        ("test_funnel_search_reranks_the_coarse_shortlist",)),
     "funnel_coarse_pass_on_prefixes_of_unit_rows": (
         "funnel_search normalizes the full rows once and scores the first pass with their prefixes, "
         "without re-normalizing them",
@@ -199,7 +218,8 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
     full = np.einsum("qd,qsd->qs", full_q, full_k[candidates])
     order = np.lexsort((candidates, -full), axis=-1)
     return np.take_along_axis(candidates, order, axis=1)[:, :k]
-"""),
+""",
+        ("test_funnel_search_coarse_pass_renormalizes_the_prefixes",)),
     "funnel_final_ties_to_the_higher_index": (
         "funnel_search re-ranks the shortlist with np.argsort(full)[::-1]: equal full cosines come out "
         "highest index first",
@@ -218,7 +238,8 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
     full = np.einsum("qd,qsd->qs", full_q, full_k[candidates])
     order = np.argsort(full, axis=1, kind="stable")[:, ::-1]
     return np.take_along_axis(candidates, order, axis=1)[:, :k]
-"""),
+""",
+        ("test_funnel_search_orders_equal_cosines_by_index",)),
     "funnel_shortlist_ties_to_the_higher_index": (
         "funnel_search takes the shortlist as np.argsort(coarse)[:, ::-1][:, :shortlist]: at the edge of the "
         "shortlist, equal prefix cosines keep the higher index",
@@ -237,7 +258,8 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
     full = np.einsum("qd,qsd->qs", full_q, full_k[candidates])
     order = np.lexsort((candidates, -full), axis=-1)
     return np.take_along_axis(candidates, order, axis=1)[:, :k]
-"""),
+""",
+        ("test_funnel_search_shortlist_ties_keep_the_lower_index",)),
     "funnel_allows_shortlist_below_k": (
         "funnel_search never checks shortlist >= k and returns fewer than k keys",
         """
@@ -254,7 +276,8 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
     full = np.einsum("qd,qsd->qs", full_q, full_k[candidates])
     order = np.lexsort((candidates, -full), axis=-1)
     return np.take_along_axis(candidates, order, axis=1)[:, :k]
-"""),
+""",
+        ("test_funnel_search_rejects_bad_arguments",)),
     "recall_counts_duplicates": (
         "recall_at_k counts every match: a row that holds its target twice counts twice",
         """
@@ -263,7 +286,8 @@ def recall_at_k(retrieved, targets):
     if retrieved.ndim != 2 or targets.ndim != 1 or len(targets) != len(retrieved) or len(targets) == 0:
         raise ValueError("retrieved must be (n, k) and targets (n,)")
     return float((retrieved == targets[:, None]).sum() / len(targets))
-"""),
+""",
+        ("test_recall_at_k_counts_a_row_once",)),
     "recall_broadcasts_targets": (
         "recall_at_k only checks len(targets) == len(retrieved): targets of shape (n, 1) broadcast silently",
         """
@@ -272,7 +296,8 @@ def recall_at_k(retrieved, targets):
     if retrieved.ndim != 2 or len(targets) != len(retrieved) or len(targets) == 0:
         raise ValueError("retrieved must be (n, k) and targets (n,)")
     return float(np.mean((retrieved == targets[:, None]).any(axis=1)))
-"""),
+""",
+        ("test_recall_at_k_rejects_bad_shapes",)),
 }
 
 SLOW = {
@@ -425,5 +450,83 @@ def recall_at_k(retrieved, targets):
     if len(targets) == 0:
         raise ValueError("no rows")
     return float(np.mean([np.isin(t, row) for row, t in zip(retrieved, targets)]))
+"""),
+    "hypot_distances_and_reversed_sums": (
+        "truncate dividing by np.hypot.reduce; matryoshka_info_nce from squared distances of the unit prefixes, "
+        "-||a - b||^2 / (2T) (the cosine logits shifted by a constant per row), prefixes summed from the "
+        "largest down; funnel_search dividing dot products by the product of the norms, ranked by cosine "
+        "distance 1 - cos; recall with one comparison per column",
+        """
+def _hypot_norms(P):
+    return np.hypot.reduce(P, axis=1, keepdims=True) if P.shape[1] > 1 else np.abs(P)
+
+
+def truncate(Z, dim):
+    Z = _matrix(Z, "Z")
+    dim = _dim(dim, Z.shape[1], "dim")
+    P = Z[:, :dim]
+    norms = _hypot_norms(P)
+    return np.divide(P, norms, out=np.zeros_like(P), where=norms > 0)
+
+
+def matryoshka_info_nce(z1, z2, dims, temperature=0.1, weights=None):
+    z1, z2 = _batch_pair(z1, z2)
+    B, d = z1.shape
+    dims = _dims(dims, d)
+    weights = _weights(weights, dims)
+    temperature = _positive(temperature, "temperature")
+    loss, dz1, dz2 = 0.0, np.zeros((B, d)), np.zeros((B, d))
+    for m, w in reversed(list(zip(dims, weights))):
+        r1, r2 = _hypot_norms(z1[:, :m]), _hypot_norms(z2[:, :m])
+        a = np.divide(z1[:, :m], r1, out=np.zeros((B, m)), where=r1 > 0)
+        b = np.divide(z2[:, :m], r2, out=np.zeros((B, m)), where=r2 > 0)
+        diff = a[:, None, :] - b[None, :, :]                  # (B, B, m)
+        S = -np.einsum("ijk,ijk->ij", diff, diff) / (2 * temperature)
+        lse = np.logaddexp.reduce(S, axis=1)
+        loss += w * np.mean(lse - np.diagonal(S))
+        G = (np.exp(S - lse[:, None]) - np.eye(B)) / B       # dL/dS, rows sum to 0
+        # dS_ij/da_i = (b_j - a_i) / T and dS_ij/db_j = (a_i - b_j) / T
+        da = (G @ b - G.sum(axis=1, keepdims=True) * a) / temperature
+        db = (G.T @ a - G.sum(axis=0)[:, None] * b) / temperature
+        for z_norm, n, dn, out in ((r1, a, da, dz1), (r2, b, db, dz2)):
+            inverse = np.divide(1.0, z_norm, out=np.zeros_like(z_norm), where=z_norm > 0)
+            out[:, :m] += w * inverse * (dn - np.sum(dn * n, axis=1, keepdims=True) * n)
+    return float(loss), dz1, dz2
+
+
+def _cosines(A, B):
+    # dot products of the rows (each first divided by its largest |entry|) over the product of the norms
+    A = A / np.maximum(np.abs(A).max(axis=1, keepdims=True), 1e-300)
+    B = B / np.maximum(np.abs(B).max(axis=1, keepdims=True), 1e-300)
+    norms = _hypot_norms(A) * _hypot_norms(B).T
+    dots = A @ B.T
+    return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+
+
+def funnel_search(queries, keys, k, coarse_dim, shortlist):
+    Q, K = _same_width(queries, keys, "queries", "keys")
+    k, shortlist = _integer(k, "k"), _integer(shortlist, "shortlist")
+    coarse_dim = _dim(coarse_dim, K.shape[1], "coarse_dim")
+    if k < 1 or shortlist < k or shortlist > K.shape[0]:
+        raise ValueError("need 1 <= k <= shortlist <= number of keys")
+    distance = 1.0 - _cosines(Q[:, :coarse_dim], K[:, :coarse_dim])   # smallest first
+    cut = np.partition(distance, shortlist - 1, axis=1)[:, shortlist - 1:shortlist]
+    out = np.empty((Q.shape[0], k), dtype=np.intp)
+    for i in range(Q.shape[0]):
+        inside = np.flatnonzero(distance[i] <= cut[i])
+        inside = inside[np.lexsort((inside, distance[i, inside]))][:shortlist]
+        full = 1.0 - _cosines(Q[i:i + 1], K[inside])[0]
+        out[i] = inside[np.lexsort((inside, full))][:k]
+    return out
+
+
+def recall_at_k(retrieved, targets):
+    retrieved, targets = np.asarray(retrieved), np.asarray(targets)
+    if retrieved.ndim != 2 or targets.shape != (retrieved.shape[0],) or retrieved.shape[0] == 0:
+        raise ValueError("retrieved must be (n, k) and targets (n,), with n >= 1")
+    hits = np.zeros(retrieved.shape[0], dtype=bool)
+    for column in retrieved.T:
+        hits |= column == targets
+    return float(np.count_nonzero(hits) / hits.size)
 """),
 }

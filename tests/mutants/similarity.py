@@ -2,9 +2,16 @@
 
 Each variant is the reference solution with some functions redefined: the code below is
 appended to solutions/similarity.py, so its definitions replace the reference ones.
-WRONG holds mistakes learners really make (each must lose points); SLOW holds right but
-unvectorized code (it must fail the scale checks and nothing else); CORRECT holds right
-answers written differently (each must keep full marks).
+Each group maps a name to an entry:
+
+    WRONG    name: (description, code, caught_by)  a mistake learners really make. caught_by
+             names the hidden test functions meant to catch it: the variant fails at least one
+             case of each, and the reference passes them all.
+    SLOW     name: (description, code)  right but unvectorized: it fails the scale checks and
+             nothing else.
+    CORRECT  name: (description, code)  a right answer written differently (other formula or
+             summation order, loops where no scale check applies): full marks under every
+             OpenBLAS kernel.
 """
 
 WRONG = {
@@ -15,21 +22,21 @@ def normalize(X, eps=1e-12):
     X = _as_matrix(X, "X")
     with np.errstate(invalid="ignore", divide="ignore"):
         return X / _row_norms(X)
-"""),
+""", ("test_normalize_zero_row_gives_zeros",)),
     "normalize_adds_eps": (
         "normalize divides by norm + eps instead of zeroing the rows shorter than eps",
         """
 def normalize(X, eps=1e-12):
     X = _as_matrix(X, "X")
     return X / (_row_norms(X) + eps)
-"""),
+""", ("test_normalize_uses_eps_as_a_threshold",)),
     "normalize_clamps_the_norm": (
         "normalize divides by max(norm, eps): a row shorter than eps is scaled up, not zeroed",
         """
 def normalize(X, eps=1e-12):
     X = _as_matrix(X, "X")
     return X / np.maximum(_row_norms(X), eps)
-"""),
+""", ("test_normalize_uses_eps_as_a_threshold",)),
     "normalize_squares_huge_entries": (
         "normalize takes np.linalg.norm of the raw rows: (3e200)**2 overflows and the row becomes zeros",
         """
@@ -39,7 +46,7 @@ def normalize(X, eps=1e-12):
         norms = np.linalg.norm(X, axis=1, keepdims=True)
     keep = norms >= eps
     return np.where(keep, X / np.where(keep, norms, 1.0), 0.0)
-"""),
+""", ("test_normalize_survives_huge_entries",)),
     "normalize_in_place": (
         "normalize divides the caller's float64 array in place (np.asarray does not copy)",
         """
@@ -48,7 +55,7 @@ def normalize(X, eps=1e-12):
     norms = _row_norms(X)
     X /= np.where(norms >= eps, norms, np.inf)
     return X
-"""),
+""", ("test_inputs_are_left_unchanged",)),
     "cosine_not_clipped": (
         "cosine_similarity returns Xn @ Yn.T as is: duplicate rows give 1.0000000000000002",
         """
@@ -56,7 +63,7 @@ def cosine_similarity(X, Y=None):
     X, Y = _pair(X, Y)
     Xn = normalize(X)
     return Xn @ (Xn if Y is None else normalize(Y)).T
-"""),
+""", ("test_cosine_similarity_is_clipped",)),
     "sq_euclidean_raw_expansion": (
         "sq_euclidean is ||x||^2 + ||y||^2 - 2 x.y with no clipping and no zero diagonal",
         """
@@ -64,7 +71,7 @@ def sq_euclidean(X, Y=None):
     X, Y = _pair(X, Y)
     Y = X if Y is None else Y
     return _sq_norms(X)[:, None] + _sq_norms(Y)[None, :] - 2.0 * X @ Y.T
-"""),
+""", ("test_sq_euclidean_diagonal_is_exactly_zero", "test_sq_euclidean_is_never_negative")),
     "sq_euclidean_diagonal_noise": (
         "sq_euclidean clips at 0 but leaves rounding noise on the diagonal",
         """
@@ -72,7 +79,7 @@ def sq_euclidean(X, Y=None):
     X, Y = _pair(X, Y)
     Y = X if Y is None else Y
     return np.maximum(_sq_norms(X)[:, None] + _sq_norms(Y)[None, :] - 2.0 * X @ Y.T, 0.0)
-"""),
+""", ("test_sq_euclidean_diagonal_is_exactly_zero",)),
     "sq_euclidean_unclipped_off_diagonal": (
         "sq_euclidean zeroes the diagonal but never clips, so X against a copy of X goes negative",
         """
@@ -83,7 +90,7 @@ def sq_euclidean(X, Y=None):
     if Y is None:
         np.fill_diagonal(D, 0.0)
     return D
-"""),
+""", ("test_sq_euclidean_is_never_negative",)),
     "top_k_ties_to_higher_index": (
         "top_k sorts ascending with a stable sort and reverses: equal scores come out highest index first",
         """
@@ -91,7 +98,7 @@ def _best_k(scores, k, allowed=None):
     if allowed is not None:
         scores = np.where(allowed, scores, -np.inf)
     return np.argsort(scores, axis=1, kind="stable")[:, ::-1][:, :k]
-"""),
+""", ("test_top_k_breaks_ties_toward_the_lower_index",)),
     "top_k_quicksort": (
         "top_k uses np.argsort's default quicksort, which does not keep equal scores in index order",
         """
@@ -99,7 +106,7 @@ def _best_k(scores, k, allowed=None):
     if allowed is not None:
         scores = np.where(allowed, scores, -np.inf)
     return np.argsort(-scores, axis=1)[:, :k]
-"""),
+""", ("test_top_k_breaks_ties_toward_the_lower_index",)),
     "top_k_argpartition_boundary_ties": (
         "top_k sorts the k entries np.argpartition picks, but ties at the k-th place are picked arbitrarily",
         """
@@ -110,7 +117,7 @@ def _best_k(scores, k, allowed=None):
     part = np.sort(part, axis=1)
     order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
     return np.take_along_axis(part, order, axis=1)
-"""),
+""", ("test_top_k_breaks_ties_toward_the_lower_index",)),
     "top_k_best_last": (
         "top_k takes argsort(scores)[:, -k:]: the right keys, worst of them first",
         """
@@ -118,7 +125,7 @@ def _best_k(scores, k, allowed=None):
     if allowed is not None:
         scores = np.where(allowed, scores, -np.inf)
     return np.argsort(scores, axis=1, kind="stable")[:, scores.shape[1] - k:]
-"""),
+""", ("test_top_k_cosine_best_first",)),
     "top_k_euclidean_descending": (
         "top_k ranks distances like similarities: the farthest keys come first",
         """
@@ -134,7 +141,7 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
     if (K.shape[0] if allowed is None else allowed.sum(axis=1).min()) < k:
         raise ValueError("fewer than k keys remain")
     return _best_k(sq_euclidean(Q, K), k, allowed)
-"""),
+""", ("test_top_k_euclidean_smallest_first",)),
     "top_k_dot_normalizes": (
         "top_k treats 'dot' like 'cosine' and normalizes the vectors",
         """
@@ -143,7 +150,7 @@ _reference_top_k = top_k
 
 def top_k(queries, keys, k, metric="cosine", exclude=None):
     return _reference_top_k(queries, keys, k, "cosine" if metric == "dot" else metric, exclude)
-"""),
+""", ("test_top_k_dot_prefers_long_keys",)),
     "top_k_ignores_exclude": (
         "top_k validates exclude but never removes the excluded keys",
         """
@@ -153,7 +160,7 @@ _reference_top_k = top_k
 def top_k(queries, keys, k, metric="cosine", exclude=None):
     _reference_top_k(queries, keys, k, metric, exclude)  # the checks
     return _reference_top_k(queries, keys, k, metric, None)
-"""),
+""", ("test_top_k_excludes_the_query_itself", "test_top_k_exclude_is_per_query")),
     "top_k_exclude_for_every_query": (
         "top_k removes the union of all exclude lists from every query",
         """
@@ -166,7 +173,7 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
     _reference_top_k(queries, keys, 1, metric, exclude)  # the checks
     union = sorted({int(j) for skip in exclude for j in skip})
     return _reference_top_k(queries, keys, k, metric, [union] * len(exclude))
-"""),
+""", ("test_top_k_exclude_is_per_query",)),
     "top_k_exclude_as_minus_inf_distance": (
         "top_k sorts euclidean distances ascending and marks excluded keys with -inf, so they come first",
         """
@@ -181,7 +188,7 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
     D = sq_euclidean(Q, K)
     D[~_allowed(exclude, Q.shape[0], K.shape[0])] = -np.inf
     return np.argsort(D, axis=1, kind="stable")[:, :k]
-"""),
+""", ("test_top_k_exclude_is_per_query",)),
     "top_k_no_check_of_remaining_keys": (
         "top_k with exclude never checks that k keys remain and returns excluded keys instead",
         """
@@ -198,7 +205,7 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
     if allowed is not None:
         scores = np.where(allowed, scores, -np.inf)
     return _best_k(scores, k)
-"""),
+""", ("test_top_k_rejects_bad_input",)),
     "top_k_exclude_negative_wraps": (
         "top_k lets numpy wrap a negative exclude index around to the last key",
         """
@@ -214,7 +221,7 @@ def _allowed(exclude, n_queries, n_keys):
             raise ValueError("exclude index out of range")
         allowed[i, skip] = False
     return allowed
-"""),
+""", ("test_top_k_rejects_bad_input",)),
     "analogy_keeps_a_b_c": (
         "analogy ranks every word, a, b and c included (c or b usually wins)",
         """
@@ -231,7 +238,7 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
         s = (cos + 1.0) / 2.0
         scores = s[:, 1] * s[:, 2] / (s[:, 0] + eps)
     return _best_k(scores[None, :], k)[0]
-"""),
+""", ("test_analogy_never_returns_a_b_or_c",)),
     "analogy_3cosmul_unshifted": (
         "analogy's 3cosmul multiplies and divides the raw cosines, without (cos + 1) / 2",
         """
@@ -248,7 +255,7 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     allowed = np.ones(len(E), dtype=bool)
     allowed[[a, b, c]] = False
     return _best_k(scores[None, :], k, allowed[None, :])[0]
-"""),
+""", ("test_analogy_3cosmul",)),
     "analogy_3cosmul_without_eps": (
         "analogy's 3cosmul divides by cos'(x, a) alone: a word opposite to a gets an infinite score",
         """
@@ -266,7 +273,7 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     allowed = np.ones(len(E), dtype=bool)
     allowed[[a, b, c]] = False
     return _best_k(scores[None, :], k, allowed[None, :])[0]
-"""),
+""", ("test_analogy_3cosmul_needs_eps",)),
     "analogy_ignores_eps_argument": (
         "analogy's 3cosmul always uses eps = 1e-3, whatever eps it is given",
         """
@@ -275,7 +282,7 @@ _reference_analogy = analogy
 
 def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     return _reference_analogy(E, a, b, c, k, method, 1e-3)
-"""),
+""", ("test_analogy_uses_the_eps_argument",)),
     "analogy_cosine_to_the_offset": (
         "analogy's 3cosadd ranks by cos(x, E[b] - E[a] + E[c]), mixing raw vector lengths into the target",
         """
@@ -291,7 +298,7 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     allowed = np.ones(len(E), dtype=bool)
     allowed[[a, b, c]] = False
     return _best_k(scores[None, :], k, allowed[None, :])[0]
-"""),
+""", ("test_analogy_3cosadd",)),
     "analogy_unnormalized_candidates": (
         "analogy's 3cosadd takes x . (b_n - a_n + c_n) with x not normalized: long words win",
         """
@@ -308,7 +315,7 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     allowed = np.ones(len(E), dtype=bool)
     allowed[[a, b, c]] = False
     return _best_k(scores[None, :], k, allowed[None, :])[0]
-"""),
+""", ("test_analogy_3cosadd",)),
     "analogy_best_last": (
         "analogy returns argsort(scores)[-k:]: the k best words, worst of them first",
         """
@@ -317,7 +324,7 @@ _reference_analogy = analogy
 
 def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     return _reference_analogy(E, a, b, c, k, method, eps)[::-1]
-"""),
+""", ("test_analogy_k_best_first",)),
     "analogy_negative_index_wraps": (
         "analogy lets numpy wrap a negative word index around to the last word",
         """
@@ -325,7 +332,7 @@ def _check_index(i, size, name):
     if not -size <= i < size:
         raise ValueError(f"{name} out of range")
     return int(i) % size
-"""),
+""", ("test_analogy_rejects_bad_input",)),
 }
 
 SLOW = {
@@ -512,5 +519,98 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
     if exclude is not None:
         D[~_allowed(exclude, Q.shape[0], K.shape[0])] = np.inf
     return np.argsort(D, axis=1, kind="stable")[:, :k]
+"""),
+    "products_then_norms": (
+        "normalize multiplies by 1 / norm; cosine_similarity divides X @ Y.T by the outer product of "
+        "the row norms; sq_euclidean centres both sets on the mean of X before expanding; 3cosadd as "
+        "one product of the unit rows with b - a + c",
+        """
+def normalize(X, eps=1e-12):
+    X = _as_matrix(X, "X")
+    if not eps >= 0:
+        raise ValueError(f"eps must be >= 0, got {eps!r}")
+    norms = _row_norms(X)
+    keep = (norms >= eps) & (norms > 0)
+    return X * np.where(keep, 1.0 / np.where(keep, norms, 1.0), 0.0)
+
+
+def cosine_similarity(X, Y=None):
+    X, Y = _pair(X, Y)
+    Y = X if Y is None else Y
+    # scale each row by its largest entry first, so that nothing overflows
+    sx = np.abs(X).max(axis=1, keepdims=True)
+    sy = np.abs(Y).max(axis=1, keepdims=True)
+    Xs, Ys = X / np.where(sx > 0, sx, 1.0), Y / np.where(sy > 0, sy, 1.0)
+    nx, ny = _row_norms(X)[:, 0], _row_norms(Y)[:, 0]
+    nsx, nsy = np.sqrt(_sq_norms(Xs)), np.sqrt(_sq_norms(Ys))
+    ok = (nx >= 1e-12)[:, None] & (ny >= 1e-12)[None, :]
+    S = (Xs @ Ys.T) / np.where(ok, np.outer(nsx, nsy), 1.0)
+    return np.clip(np.where(ok, S, 0.0), -1.0, 1.0)
+
+
+def sq_euclidean(X, Y=None):
+    X, Y = _pair(X, Y)
+    same = Y is None
+    mu = X.mean(axis=0)
+    Xc = X - mu
+    Yc = Xc if same else Y - mu  # distances do not change under a shift of both sets
+    D = -2.0 * (Xc @ Yc.T) + _sq_norms(Xc)[:, None] + _sq_norms(Yc)[None, :]
+    D = np.maximum(D, 0.0)
+    if same:
+        D[np.diag_indices_from(D)] = 0.0
+    return D
+
+
+_reference_analogy = analogy
+
+
+def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
+    if method != "3cosadd":
+        return _reference_analogy(E, a, b, c, k, method, eps)
+    _reference_analogy(E, a, b, c, k, method, eps)  # the checks
+    N = normalize(_as_matrix(E, "E"))
+    scores = N @ (N[b] - N[a] + N[c])  # cos(x, b) - cos(x, a) + cos(x, c), x a unit row
+    scores[[a, b, c]] = -np.inf
+    return np.argsort(-scores, kind="stable")[:k]
+"""),
+    "rankings_without_constants": (
+        "top_k drops what every key of a query shares: cosine ranks q . k/|k| (q not normalized), "
+        "euclidean ranks 2 q.k - |k|^2 (|q|^2 dropped); 3cosmul compares logs of the scores",
+        """
+def top_k(queries, keys, k, metric="cosine", exclude=None):
+    Q, K = _pair(queries, keys, "queries", "keys")
+    k = _check_count(k, "k")
+    if not isinstance(metric, str) or metric not in _METRICS:
+        raise ValueError(f"unknown metric {metric!r}")
+    allowed = _allowed(exclude, Q.shape[0], K.shape[0])
+    remaining = K.shape[0] if allowed is None else allowed.sum(axis=1).min(initial=K.shape[0])
+    if remaining < k:
+        raise ValueError(f"k={k} but only {remaining} keys remain for some query")
+    if metric == "cosine":
+        scores = Q @ normalize(K).T  # a positive factor 1/|q| per query changes no ranking
+    elif metric == "dot":
+        scores = Q @ K.T
+    else:
+        scores = 2.0 * (Q @ K.T) - _sq_norms(K)[None, :]  # -|q - k|^2 + |q|^2
+    if allowed is not None:
+        scores = np.where(allowed, scores, -np.inf)
+    index = np.broadcast_to(np.arange(K.shape[0]), scores.shape)
+    return np.lexsort((index, -scores), axis=1)[:, :k]
+
+
+_reference_analogy = analogy
+
+
+def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
+    if method != "3cosmul":
+        return _reference_analogy(E, a, b, c, k, method, eps)
+    _reference_analogy(E, a, b, c, k, method, eps)  # the checks
+    E = _as_matrix(E, "E")
+    shifted = (cosine_similarity(E, E[[a, b, c]]) + 1.0) / 2.0
+    with np.errstate(divide="ignore"):
+        scores = np.log(shifted[:, 1]) + np.log(shifted[:, 2]) - np.log(shifted[:, 0] + eps)
+    allowed = np.ones(len(E), dtype=bool)
+    allowed[[a, b, c]] = False
+    return _best_k(scores[None, :], k, allowed[None, :])[0]
 """),
 }

@@ -118,13 +118,13 @@ try:
     pytest.approx = lambda *a, **k: type("Eq", (), {"__eq__": lambda s, o: True})()
 except ImportError:
     pass
-""" + textwrap.dedent(WRONG_ZEROS), 1, 0),
+""" + textwrap.dedent(WRONG_ZEROS), 0, 0),
     "fake_reports": ("""
 import json
 import numpy as np
 print("=" * 30, "32 passed in 0.10s", "=" * 30)
 print(json.dumps({"score": 10, "max_score": 10, "tests": []}))
-""" + textwrap.dedent(WRONG_ZEROS).replace("    return np.zeros", "    print('PASSED', json.dumps({'score': 100}))\n    return np.zeros"), 1, 0),
+""" + textwrap.dedent(WRONG_ZEROS).replace("    return np.zeros", "    print('PASSED', json.dumps({'score': 100}))\n    return np.zeros"), 0, 0),
     "orphan_process": (override(f"""
         _one_hot = one_hot
         def one_hot(ids, num_classes):
@@ -305,7 +305,7 @@ def test_links_in_a_submission_are_not_followed(tmp_path):
     sub.mkdir()
     (sub / f"{FIRST.name}.py").symlink_to(FIRST.solution)
     code, out, _ = grader("--submission", str(sub), FIRST.name)
-    assert code == 1 and "not a regular file" in out
+    assert code == 1 and "is a link (links are not followed)" in out
 
 
 def test_independent_solutions_get_full_marks(tmp_path):
