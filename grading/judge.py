@@ -46,11 +46,8 @@ def pytest_args(katas: list, files: dict, limits: Limits, select: str | None = N
         "-c", str(INI), "--rootdir", str(HIDDEN), "-q", "--tb=no", "--capture=no", "-p", "pytest_timeout",
         *[a for name in UNUSED_PLUGINS for a in ("-p", f"no:{name}")],
         "--kata-files", json.dumps({k: (str(v) if v else None) for k, v in files.items()}),
-        "--call-seconds", str(limits.call_seconds), "--memory-mb", str(limits.memory_mb),
-        "--kata-seconds", str(limits.kata_seconds),
+        "--limits", limits.to_json(),
     ]
-    if limits.confine:
-        args.append("--confine")
     if select:
         args += ["-m", select]
     return args + [str(HIDDEN / f"test_{k}.py") for k in katas if (HIDDEN / f"test_{k}.py").is_file()]
@@ -223,6 +220,7 @@ def main() -> int:
             procs.sweep({}, sandbox.fork_servers())
         out.write(json.dumps({"records": records}) + "\n")
         out.flush()
+    sandbox.stop_fork_server()
     procs.sweep({})
     return 0
 

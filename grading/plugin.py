@@ -90,11 +90,13 @@ class Collector:
             "where": [],
             "output": "",
             "calls": [],
+            "confinement": "",
         }
         proxy = item.funcargs.get("kata") if hasattr(item, "funcargs") else None
         if proxy is not None:
             record["output"] = proxy.take_output()
             record["calls"] = proxy.take_calls()
+            record["confinement"] = proxy.take_confinement()
         if call.excinfo is not None:
             # pytest keeps the last failure for post-mortem debugging; with it, the arrays of the
             # failed check would stay alive into the next one

@@ -6,7 +6,7 @@
 - `sweep(workers)` kills every descendant of this process that its live workers do not
   account for: run after every check.
 - `kill_tree(pid)` stops a process and everything below it.
-- `confine()` shuts a worker in before it imports kata code (see its docstring).
+(How a worker is shut in before it runs kata code is confinement.py's.)
 Elsewhere than Linux these do what they can and never fail.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-import sys
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
@@ -131,70 +130,3 @@ def _is_stray_candidate(pid: int) -> bool:
         return state != "Z"
     except OSError:
         return False
-
-
-CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
-
-
-def _mount_points() -> list:
-    points = []
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields = line.split()
-            points.append((fields[4].replace("\\040", " "), fields[5]))
-    return points
-
-
-def confine() -> str:
-    """Shut the calling process (a worker, before it imports kata code) in: its own PID
-    namespace (it sees and can signal nothing outside; when it ends, everything it started
-    ends), no network, every file system read-only, and no capabilities left, so it can
-    neither write files, nor read the judge's memory, nor undo any of this. Needs root (or
-    the Linux capabilities to unshare); returns what it could not do, "" when all held.
-
-    The caller continues in a forked child that is PID 1 of the new namespace; the original
-    process waits for it and exits with its status."""
-    if sys.platform != "linux":
-        return "not Linux"
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET) != 0:
-        return "no namespaces (not root?)"
-    pid = os.fork()
-    if pid:  # the outer process: stand by the inner one and share its fate
-        while True:
-            try:
-                _, status = os.waitpid(pid, 0)
-                break
-            except ChildProcessError:
-                os._exit(1)
-            except InterruptedError:
-                continue
-        os._exit(os.waitstatus_to_exitcode(status) & 0xFF if os.WIFEXITED(status) else 1)
-    missing = []
-    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
-        missing.append("private mounts")
-    if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
-        missing.append("own /proc")
-    for point, options in _mount_points():
-        flags = MS_REMOUNT | MS_BIND | MS_RDONLY
-        for name, bit in (("nosuid", MS_NOSUID), ("nodev", MS_NODEV), ("noexec", MS_NOEXEC)):
-            if name in options.split(","):
-                flags |= bit
-        libc.mount(None, point.encode(), None, flags, None)  # some (like /proc/sys) refuse: fine
-    try:
-        open("/tmp/.kata-write-probe", "w").close()
-        missing.append("read-only files")
-    except OSError:
-        pass
-    cap = 0
-    while libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0:
-        cap += 1
-    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
-    data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable: all empty
-    if libc.capset(header, data) != 0:
-        missing.append("capabilities")
-    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    return ", ".join(missing)

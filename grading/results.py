@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import catalogue, judge
 from .catalogue import Kata
+from .confinement import lowest
 from .sandbox import Limits
 from .sources import Source
 
@@ -39,6 +40,7 @@ class Check:
     score: float = 0.0
     max_score: float = 0.0
     waiting_for: list = field(default_factory=list)  # a passing side check's functions whose values are not right yet
+    confinement: str = ""  # the confinement level kata code ran at (confinement.Reached), "" if none ran
 
 
 @dataclass
@@ -70,6 +72,11 @@ class KataResult:
         if all(c.kind == "not_started" for c in self.checks):
             return "not started"
         return "in progress"
+
+    @property
+    def confinement(self) -> str:
+        """The lowest confinement level this kata's code ran at ("" if it never ran)."""
+        return lowest(c.confinement for c in self.checks)
 
     @property
     def failures(self) -> list:
@@ -111,6 +118,11 @@ class Grade:
     @property
     def max_score(self) -> float:
         return float(sum(k.max_score for k in self.katas))
+
+    @property
+    def confinement(self) -> str:
+        """The lowest confinement level kata code ran at in this grading ("" if none ran)."""
+        return lowest(k.confinement for k in self.katas)
 
     @property
     def all_passed(self) -> bool:

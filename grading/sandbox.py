@@ -20,25 +20,16 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import cpu, procs, safe, show, wire
+from . import confinement, cpu, procs, safe, show, wire
+from .confinement import Limits
 from .outcomes import Crashed, ImportFailed, Mismatch, Missing, NotStarted, Raised, TimedOut, Unreadable
 
 WORKER = Path(__file__).with_name("worker.py")
 REPLY_LIMIT = 2 << 30  # bytes of one reply, when the worker has no memory cap to bound it
 WALL_PER_CPU = 10  # a scale check's wall-time cap, in multiples of its CPU limit: for hangs only
-
-
-@dataclass
-class Limits:
-    call_seconds: float = 10.0     # one call of a kata function
-    import_seconds: float = 20.0   # importing the kata file (and numpy) in a fresh worker
-    kata_seconds: float = 120.0    # all calls of one kata together
-    memory_mb: int = 2048          # address-space cap of a worker; 0 = no cap
-    output_chars: int = 20_000     # captured print output kept per call
-    confine: bool = False          # shut workers in (procs.confine): for grading others' code
 
 
 @dataclass
@@ -149,15 +140,6 @@ def _where(error: dict) -> str:
     return f" (line {last['line']}: {last['code']})" if last.get("code") else f" (line {last['line']})"
 
 
-def _worker_env() -> dict:
-    # One BLAS thread: timings that do not depend on how busy the machine is, and parallel
-    # batches that do not oversubscribe the cores.
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1", OPENBLAS_NUM_THREADS="1",
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    env.pop("PYTHONSTARTUP", None)
-    return env
-
-
 class ForkServer:
     """`python worker.py --fork-server`: a process with Python and numpy loaded that forks a
     worker on request (worker.fork_server). One per judge, started on first use."""
@@ -167,16 +149,20 @@ class ForkServer:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.proc = subprocess.Popen([sys.executable, "-X", "utf8", str(WORKER), "--fork-server"],
                                      stdin=theirs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     env=_worker_env(), start_new_session=True)
+                                     env=confinement.worker_env(os.environ), start_new_session=True)
         theirs.close()
         ours.settimeout(30)  # an answer takes milliseconds; a server that stops answering is dropped
         self.control = ours
+        self.spare = None  # the pid of the confined worker it keeps ready (no kata code ran in it)
 
     def ask(self, request: dict, fds=()) -> dict:
         with self.lock:
             try:
                 socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
-                return json.loads(self.control.recv(1 << 16))
+                answer = json.loads(self.control.recv(1 << 16))
+                if "spare" in answer:
+                    self.spare = answer["spare"]
+                return answer
             except (OSError, ValueError) as exc:  # gone, or out of step: replaced on next use
                 self.proc.kill()  # only the server: its workers live on (adopted by the judge)
                 self.proc.wait()
@@ -206,8 +192,20 @@ def fork_server() -> ForkServer | None:
 
 
 def fork_servers() -> set:
-    """The pids of live fork servers: their children are workers, not strays (procs.sweep)."""
-    return {_fork_server.proc.pid} if _fork_server is not None and _fork_server.proc.poll() is None else set()
+    """The pids of the live fork server and of its spare: the server's other children are
+    workers, and the spare is not a stray either (procs.sweep)."""
+    if _fork_server is None or _fork_server.proc.poll() is not None:
+        return set()
+    return {_fork_server.proc.pid} | ({_fork_server.spare} if _fork_server.spare else set())
+
+
+def stop_fork_server() -> None:
+    """End the fork server, letting it remove what its workers leave (cgroups)."""
+    global _fork_server
+    with _fork_lock:
+        if _fork_server is not None:
+            _fork_server.close()
+            _fork_server = None
 
 
 USE_FORK_SERVER = sys.platform == "linux"
@@ -227,6 +225,8 @@ class Worker:
     def __init__(self, name: str, file: Path, limits: Limits, callables: Path | None, cwd: Path | None):
         self.limits = limits
         self.hello = None
+        self.confinement = None  # the level the worker reached, as it said before running kata code
+        self.refused = False  # it would not run kata code below the level required
         self.proc = None
         server = fork_server()
         if server is not None:
@@ -236,14 +236,12 @@ class Worker:
             except OSError:  # the server is gone (killed from outside): start workers the slow way
                 pass
         cmd = [sys.executable, "-X", "utf8", str(WORKER), "--file", str(file), "--name", name,
-               "--memory-mb", str(limits.memory_mb), "--output-cap", str(limits.output_chars)]
+               "--limits", limits.to_json()]
         if callables:
             cmd += ["--callables", str(callables)]
-        if limits.confine:
-            cmd += ["--confine"]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=str(cwd or file.parent),
-                                     env=_worker_env(), start_new_session=True)
+                                     env=confinement.worker_env(os.environ), start_new_session=True)
         self.pid, self.to_worker, self.from_worker = self.proc.pid, self.proc.stdin.fileno(), self.proc.stdout.fileno()
         for fd in (self.to_worker, self.from_worker):
             wire.widen(fd)
@@ -256,8 +254,7 @@ class Worker:
         try:
             answer = server.ask({"op": "spawn", "file": str(file), "name": name,
                                  "callables": str(callables) if callables else None,
-                                 "memory_mb": self.limits.memory_mb, "output_cap": self.limits.output_chars,
-                                 "confine": self.limits.confine, "cwd": str(cwd or file.parent)},
+                                 "limits": asdict(self.limits), "cwd": str(cwd or file.parent)},
                                 [requests_in, replies_out])
         except BaseException:
             for fd in (requests_out, replies_in):
@@ -274,9 +271,16 @@ class Worker:
         return (self.limits.memory_mb << 20) if self.limits.memory_mb > 0 else REPLY_LIMIT
 
     def wait_hello(self, seconds: float) -> dict:
+        deadline = time.monotonic() + seconds
+        if self.confinement is None:  # the first frame, written before any kata code ran
+            shut = wire.read_frame(self.from_worker, deadline, limit=1 << 16)
+            shut = shut if isinstance(shut, dict) else {}
+            self.confinement = safe.text(shut["confinement"]) if isinstance(shut.get("confinement"), str) else ""
+            self.refused = shut.get("refused") is True
+        if self.hello is None and self.refused:
+            self.hello = {"ok": False, "refused": True, "output": "", "error": _clean_error(None)}
         if self.hello is None:
-            self.hello = _clean_hello(wire.read_frame(self.from_worker, time.monotonic() + seconds,
-                                                      limit=self.reply_limit))
+            self.hello = _clean_hello(wire.read_frame(self.from_worker, deadline, limit=self.reply_limit))
         return self.hello
 
     def call(self, request: dict, seconds: float, cpu_limit: float | None = None) -> tuple:
@@ -330,7 +334,9 @@ class Worker:
                     pipe.close()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=5)
-        else:  # the fork server reaps it
+            if self.limits.confine:
+                confinement.release(self.pid)
+        else:  # the fork server reaps it, and removes its cgroups
             for fd in (self.to_worker, self.from_worker):
                 with contextlib.suppress(OSError):
                     os.close(fd)
@@ -354,6 +360,7 @@ class Kata:
         self._scale: tuple | None = None  # (CPU seconds per call, why) during a scale check
         self._heavy = False  # a reply this large came in since the last take: see take_heavy
         self.last: Called | None = None
+        self._confinement: list = []  # the levels the kata's workers reached since the last take
         if self._file is not None and self._file.exists():
             self._worker = self._spawn()
 
@@ -377,6 +384,7 @@ class Kata:
         seconds = self._limits.import_seconds
         try:
             hello = worker.wait_hello(seconds)
+            self._confinement.append(worker.confinement)
         except wire.Late:
             self._drop()
             self._broken = ImportFailed(
@@ -388,6 +396,13 @@ class Kata:
             self._drop()
             self._broken = ImportFailed(f"Importing {self._file.name} stopped the process (it {status}): "
                                         "module-level code must not exit or crash.")
+            return self._ready()
+        if worker.refused:
+            self._confinement.pop()  # no kata code ran
+            self._drop()
+            self._broken = ImportFailed(
+                f"Not graded: the grader requires confinement at level {self._limits.require} or above, "
+                f"and this worker reached only {worker.confinement}.")
             return self._ready()
         if not hello["ok"]:
             self._outputs.append(hello.get("output", ""))
@@ -455,6 +470,13 @@ class Kata:
         heavy, self._heavy = self._heavy, False
         self.last = None
         return heavy
+
+    def take_confinement(self) -> str:
+        """The lowest confinement level kata code ran at since the last take ("" if none ran)."""
+        seen = self._confinement + ([self._worker.confinement or ""]
+                                    if self._worker is not None and self._worker.hello else [])
+        self._confinement.clear()
+        return confinement.lowest(seen)
 
     def take_calls(self) -> list:
         """The names of the functions called since the last take, for the record of a check."""

@@ -1,9 +1,10 @@
 """The worker: the only process that runs a kata file.
 
-Started by grading.sandbox as `python worker.py --file KATA.py --name NAME ...` with a
-request pipe on stdin and a reply pipe on stdout. It moves both pipes to private file
-descriptors, points 0, 1 and 2 at /dev/null, imports the kata file, says hello, then
-answers calls one at a time. Whatever the kata prints through `sys.stdout` or
+Started by grading.sandbox as `python worker.py --file KATA.py --name NAME --limits JSON`
+with a request pipe on stdin and a reply pipe on stdout. It moves both pipes to private file
+descriptors, points 0, 1 and 2 at /dev/null and closes every other descriptor, reads the
+kata file, shuts itself in when its limits say so (confinement.py), runs the file, says
+hello (with the confinement level it reached), then answers calls one at a time. Whatever the kata prints through `sys.stdout` or
 `sys.stderr` is captured per call (up to a cap) and sent back as text; everything
 crosses as plain data (see wire.py).
 
@@ -16,12 +17,14 @@ import argparse
 import importlib.util
 import inspect
 import io
+import linecache
 import os
 import sys
 import time
 import traceback
 
-import procs  # sibling modules; the folder is dropped from sys.path right below
+import confinement  # sibling modules; the folder is dropped from sys.path right below
+import procs
 import wire
 
 del sys.path[0]
@@ -67,15 +70,13 @@ def private_pipes():
     return requests, replies
 
 
-def limit_resources(memory_mb: int):
-    try:
-        import resource
-    except ImportError:  # not on this platform: the judge's time limits still hold
-        return
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if memory_mb > 0:
-        cap = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+def keep_only(*fds) -> None:
+    """Close every file descriptor above 2 but `fds`: the kata inherits nothing else."""
+    low = 3
+    for fd in sorted(fds) + [1 << 20]:
+        if fd > low:
+            os.closerange(low, fd)
+        low = max(low, fd + 1)
 
 
 def describe_error(exc: BaseException, path: str) -> dict:
@@ -117,6 +118,21 @@ def load_module(path: str, name: str):
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
+    return module
+
+
+def run_source(source: bytes, path: str, name: str):
+    """The kata file as a module, from its text read beforehand (a confined worker may not
+    see the file itself); tracebacks still show its lines."""
+    try:
+        lines = importlib.util.decode_source(source).splitlines(True)
+        linecache.cache[path] = (len(source), None, lines, path)
+    except (SyntaxError, UnicodeDecodeError):
+        pass  # compile() says what is wrong
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader=None, origin=path))
+    module.__file__ = path
+    sys.modules[name] = module
+    exec(compile(source, path, "exec", dont_inherit=True), module.__dict__)
     return module
 
 
@@ -164,26 +180,65 @@ def serve_call(module, request: dict, path: str, cap: int) -> dict:
     return reply
 
 
-def serve(requests: int, replies: int, file: str, name: str, callables=None, memory_mb: int = 0,
-          output_cap: int = 20000, confine: bool = False) -> None:
-    """Be a worker: requests come in on fd `requests`, replies go out on fd `replies`."""
-    limit_resources(memory_mb)
-    if confine:
-        procs.confine()
-    path = os.path.abspath(file)
+def helpers_module(callables):
+    """The suite's test helpers (loaded once per process: forks of the fork server share them)."""
+    if not callables:
+        return None
+    loaded = sys.modules.get(HELPERS)
+    if loaded is not None and getattr(loaded, "__file__", None) == callables:
+        return loaded
+    return load_module(callables, HELPERS)
 
-    helpers = load_module(callables, "_kata_test_callables") if callables else None
+
+HELPERS = "_kata_test_callables"
+
+
+def read_source(path: str):
+    """The bytes of the kata file, or the OSError that reading it raised."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        return exc
+
+
+def serve(requests: int, replies: int, file: str, name: str, callables=None,
+          limits: confinement.Limits | None = None, source=None, jail=None) -> None:
+    """Be a worker: requests come in on fd `requests`, replies go out on fd `replies`.
+    `source` is the kata file read beforehand (bytes, or the OSError reading raised), else it
+    is read here; `jail`, confinement begun ahead of the request (a fork server's spare)."""
+    limits = limits or confinement.Limits()
+    keep_only(requests, replies)
+    # The test helpers are the suite's, and the kata file is read, before kata code runs
+    # anywhere: a confined worker sees neither the suite nor the folder of the file.
+    helpers = helpers_module(callables)
+    path = os.path.abspath(file)
+    source = read_source(path) if source is None else source
+    if not limits.confine:
+        confinement.limit_unconfined(limits)
+        reached = confinement.NOT_CONFINED
+    elif jail is not None:
+        reached = confinement.finish(jail, limits)
+    else:
+        reached = confinement.confine(limits)
 
     def resolve(fname):
         if helpers is None or fname.startswith("_") or not callable(getattr(helpers, fname, None)):
             raise wire.Unsendable(f"no test function named {fname}")
         return getattr(helpers, fname)
 
-    out = Capture(output_cap)
+    # Said before any kata code runs, so that none can change what is said.
+    refused = limits.confine and confinement.rank(reached.level) < confinement.rank(limits.require)
+    wire.write_frame(replies, {"confinement": str(reached), "refused": refused})
+    if refused:
+        return
+    out = Capture(limits.output_chars)
     sys.stdout = sys.stderr = out
     start = time.perf_counter()
     try:
-        module = load_module(path, name)
+        if isinstance(source, OSError):
+            raise source
+        module = run_source(source, path, name)
         hello = {"ok": True, "functions": public_functions(module)}
     except BaseException as exc:
         module, hello = None, {"ok": False, "error": describe_error(exc, path)}
@@ -198,7 +253,7 @@ def serve(requests: int, replies: int, file: str, name: str, callables=None, mem
             request = wire.read_frame(requests, resolve=resolve)
         except wire.Closed:
             return
-        reply = serve_call(module, request, path, output_cap)
+        reply = serve_call(module, request, path, limits.output_chars)
         try:
             wire.write_frame(replies, reply)
         except wire.Unsendable as exc:
@@ -216,58 +271,206 @@ def fork_server() -> None:
     a few milliseconds each instead of a fresh interpreter's tenth of a second.
 
     stdin is a SOCK_SEQPACKET socket to the judge. Requests, one JSON message each:
-    {"op": "spawn", ...serve()'s arguments..., "cwd": dir} with two file descriptors
-    attached (the worker's request and reply pipes) -> {"pid": pid};
+    {"op": "spawn", "file", "name", "callables", "limits": {...}, "cwd": dir} with two file
+    descriptors attached (the worker's request and reply pipes) -> {"pid": pid, "spare": pid
+    of the spare made ready for the next confined request, or null};
     {"op": "status", "pid": pid, "seconds": s} -> {"code": exit code, or null if it still
-    runs after s seconds}. Workers are this process's children, so it reaps them and keeps
-    their exit status until asked. It ends when the judge closes the socket."""
-    import json
-    import random
-    import socket
+    runs after s seconds}. Workers are this process's children, so it reaps them, keeps
+    their exit status until asked, and removes their cgroups. It ends when the judge closes
+    the socket.
 
-    import numpy as np
+    A confined worker is a Spare: shut in (confinement.enter) ahead of its request, which it
+    then receives with the kata file's bytes; once one is handed a request, the next is made
+    (the judge's sweeps leave it alone: no kata code ran in it)."""
+    import json
+    import numbers  # noqa: F401  (loaded for the workers: a confined one may not read Python's files)
+    import socket
 
     control = socket.socket(fileno=os.dup(0))
     silence_std_fds()
+    confinement.prepare()
+    confinement.remove_stale_cgroups()
     ended = {}  # exit codes of the workers that ended, until asked for
+    unreleased = set()  # workers that ended whose cgroups still hold a dying process
+    spare = None
+
+    def reap():
+        found = procs.reap()
+        ended.update(found)
+        unreleased.update(found)
+        for pid in list(unreleased):
+            if confinement.release(pid):
+                unreleased.discard(pid)
 
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(control, 1 << 16, 2)
         except OSError:
-            return
+            data = b""
         if not data:
+            if spare is not None:
+                spare.close()
+            deadline = time.monotonic() + 2  # the judge killed its workers: let them go
+            while (unreleased or procs.children(os.getpid())) and time.monotonic() < deadline:
+                time.sleep(0.01)
+                reap()
+            confinement.remove_stale_cgroups()
             return
         request = json.loads(data)
-        ended.update(procs.reap())
+        reap()
         if request["op"] == "spawn":
-            pid = os.fork()
-            if pid == 0:
-                control.close()
-                code = 1
-                try:
-                    os.setsid()
-                    os.chdir(request["cwd"])
-                    random.seed()        # as fresh as a new process: no state shared with
-                    np.random.seed()     # the other workers forked from here
-                    serve(fds[0], fds[1], request["file"], request["name"], request.get("callables"),
-                          request["memory_mb"], request["output_cap"], request["confine"])
-                    code = 0
-                except SystemExit as exc:
-                    code = exc.code if isinstance(exc.code, int) else 1
-                finally:
-                    os._exit(code)
+            limits = confinement.Limits(**request["limits"])
+            if limits.confine and sys.platform == "linux":
+                helpers_module(request.get("callables"))  # loaded here once, so that spares have it
+                for attempt in range(2):
+                    if spare is None or spare.callables != request.get("callables"):
+                        if spare is not None:
+                            spare.close()
+                        spare = Spare(request.get("callables"), control)
+                    try:
+                        pid = spare.hand(request, fds, limits)
+                        break
+                    except OSError:  # the spare died getting ready: another one
+                        spare.close()
+                        spare, pid = None, None
+                spare = None
+            else:
+                pid = fork_worker(request, fds, control)
             for fd in fds:
                 os.close(fd)
-            ended.pop(pid, None)  # a pid can come round again: forget whoever had it before
-            answer = {"pid": pid}
+            if pid is not None:
+                ended.pop(pid, None)  # a pid can come round again: forget whoever had it before
+            if pid is not None and limits.confine and sys.platform == "linux":
+                spare = Spare(request.get("callables"), control)  # ready for the next request
+            answer = {"pid": pid, "spare": spare.pid if spare is not None else None}
         else:  # "status"
             pid, deadline = request["pid"], time.monotonic() + request["seconds"]
             while pid not in ended and time.monotonic() < deadline:
                 time.sleep(0.005)
-                ended.update(procs.reap())
+                reap()
             answer = {"code": ended.pop(pid, None)}
         control.send(json.dumps(answer).encode())
+
+
+def _be_fresh() -> None:
+    """As fresh as a new process: no random state shared with the other workers forked."""
+    import random
+
+    import numpy as np
+
+    random.seed()
+    np.random.seed()
+
+
+def _worker_exit(run) -> None:
+    """Run a forked worker; end the process with its status, never return."""
+    code = 1
+    try:
+        run()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os._exit(code)
+
+
+def fork_worker(request: dict, fds: list, control) -> int:
+    """A worker that is not confined: a plain fork."""
+    pid = os.fork()
+    if pid == 0:
+        def run():
+            control.close()
+            os.setsid()
+            os.chdir(request["cwd"])
+            _be_fresh()
+            serve(fds[0], fds[1], request["file"], request["name"], request.get("callables"),
+                  confinement.Limits(**request["limits"]))
+        _worker_exit(run)
+    return pid
+
+
+class Spare:
+    """A confined worker made ahead of its request: forked, in its cgroups, namespaces and
+    root of its own (confinement.enter), waiting on a socket for its request, the worker's
+    two pipes and the kata file's bytes (read here: the spare cannot see the file)."""
+
+    def __init__(self, callables, control):
+        import socket
+
+        self.callables = callables
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.pid = os.fork()
+        if self.pid == 0:
+            def run():
+                control.close()
+                ours.close()
+                os.setsid()
+                why = confinement.make_cgroups()
+                theirs.send(b"n" if why else b"y")  # its cgroups exist: the server may cap them
+                jail = confinement.enter(cgroups=why)
+                request, fds, source, limited = Spare.receive(theirs)
+                theirs.close()
+                _be_fresh()
+                if jail.counted and not limited:
+                    jail.counted = False
+                    jail.missing.append("cgroups (their limits could not be set)")
+                serve(fds[0], fds[1], request["file"], request["name"], request.get("callables"),
+                      confinement.Limits(**request["limits"]), source, jail)
+            _worker_exit(run)
+        theirs.close()
+        self.sock = ours
+
+    def hand(self, request: dict, fds: list, limits) -> int:
+        """Cap its cgroups, give it the request; its pid. OSError if it is gone."""
+        import json
+        import socket
+        import struct
+
+        made = self.sock.recv(1)
+        if not made:
+            raise OSError("the spare is gone")
+        limited = made == b"y" and confinement.set_cgroup_limits(self.pid, limits)
+        source = read_source(os.path.abspath(request["file"]))
+        error = f"{source.strerror or source}" if isinstance(source, OSError) else None
+        body = b"" if error else source
+        head = json.dumps({"request": request, "error": error, "errno": getattr(source, "errno", None),
+                           "bytes": len(body), "limited": limited}).encode()
+        socket.send_fds(self.sock, [struct.pack("<I", len(head)) + head], fds)
+        self.sock.sendall(body)
+        self.sock.close()
+        return self.pid
+
+    @staticmethod
+    def receive(sock) -> tuple:
+        import json
+        import socket
+        import struct
+
+        data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 2)
+        while 0 < len(data) < 4 or 4 <= len(data) < 4 + struct.unpack("<I", data[:4])[0]:
+            more = sock.recv(1 << 16)
+            if not more:
+                break
+            data += more
+        if len(data) < 4:
+            raise SystemExit(0)  # never handed a request: the server is done
+        (size,) = struct.unpack("<I", data[:4])
+        head = json.loads(data[4:4 + size])
+        body = bytearray(data[4 + size:])
+        while len(body) < head["bytes"]:
+            more = sock.recv(1 << 20)
+            if not more:
+                raise SystemExit(1)
+            body += more
+        source = OSError(head["errno"], head["error"]) if head["error"] else bytes(body)
+        return head["request"], fds, source, head["limited"]
+
+    def close(self) -> None:
+        """A spare never handed a request: it sees its socket close, and ends."""
+        try:
+            self.sock.close()
+        except OSError:
+            pass
 
 
 def main():
@@ -276,14 +479,12 @@ def main():
     parser.add_argument("--file")
     parser.add_argument("--name")
     parser.add_argument("--callables")
-    parser.add_argument("--memory-mb", type=int, default=0)
-    parser.add_argument("--output-cap", type=int, default=20000)
-    parser.add_argument("--confine", action="store_true")
+    parser.add_argument("--limits", type=confinement.Limits.from_json, default=confinement.Limits())
     opts = parser.parse_args()
     if opts.fork_server:
         return fork_server()
     requests, replies = private_pipes()
-    serve(requests, replies, opts.file, opts.name, opts.callables, opts.memory_mb, opts.output_cap, opts.confine)
+    serve(requests, replies, opts.file, opts.name, opts.callables, opts.limits)
 
 
 if __name__ == "__main__":

@@ -26,10 +26,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("katas", "which kata files the hidden suite grades")
     group.addoption("--kata-dir", default=str(ROOT / "katas"), help="folder holding <kata>.py files")
     group.addoption("--kata-files", default="{}", help='JSON {"kata": "path" or null}, overrides --kata-dir')
-    group.addoption("--call-seconds", type=float, default=Limits.call_seconds)
-    group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
-    group.addoption("--kata-seconds", type=float, default=Limits.kata_seconds)
-    group.addoption("--confine", action="store_true", help="shut kata code in (own PID namespace, read-only files)")
+    group.addoption("--limits", type=Limits.from_json, default=Limits(),
+                    help="the workers' limits, JSON of grading.confinement.Limits (time, memory, confinement...)")
 
 
 def pytest_configure(config):
@@ -51,8 +49,7 @@ def _kata_file(config, name):
 def pytest_collection_finish(session):
     """Start one worker per kata now, so that they all import while the first tests run."""
     config = session.config
-    limits = Limits(call_seconds=config.getoption("--call-seconds"), memory_mb=config.getoption("--memory-mb"),
-                    kata_seconds=config.getoption("--kata-seconds"), confine=config.getoption("--confine"))
+    limits = config.getoption("--limits")
     config._katas = {}
     for item in session.items:
         name = getattr(item.module, "KATA", None)

@@ -246,7 +246,7 @@ def test_workers_are_forks_of_the_fork_server_with_fresh_random_state(tmp_path, 
     try:
         assert first.draw().value != second.draw().value
         if start_method == "forked":
-            (server,) = sandbox.fork_servers()
+            server = sandbox.fork_server().proc.pid
             assert first._worker.pid in procs.children(server)
     finally:
         first.close()
