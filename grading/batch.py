@@ -95,6 +95,7 @@ def write_csv(rows: list, path, names=None) -> None:
                 out.writerow([safe.cell(name), *["0"] * len(katas), "0", _points(max_score), safe.cell(note)])
                 continue
             notes = [f"{k.kata.name}: {n}" for k in result.katas for n in k.notes]
+            notes += [f"confinement: {result.confinement.split(':')[0]}"] if result.confinement else []
             out.writerow([safe.cell(name), *[_points(k.score) for k in result.katas], _points(result.score),
                           _points(result.max_score), safe.cell("; ".join(notes))])
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
-from . import catalogue, report
+from . import catalogue, confinement, report, sources
 from .catalogue import ROOT
-from .judge import JudgeFailed
+from .confinement import LEVELS, Limits
+from .judge import HIDDEN, JudgeFailed
 from .results import Grade, grade
 from .sources import folder, learner, solutions, submission
-from .sandbox import Limits
 
 STATE = Path(os.environ.get("GRADER_STATE", ROOT / ".grader-state.json"))
 USAGE_ERROR = 2
@@ -54,9 +55,14 @@ def parser() -> argparse.ArgumentParser:
     inst.add_argument("--similarity", metavar="CSV", help="with --batch: pairs of submissions with suspiciously "
                       "similar code, kata by kata (and against solutions/)")
     inst.add_argument("--memory-mb", type=int, default=Limits.memory_mb, metavar="MB",
-                      help=f"address-space cap of the process running kata code (default {Limits.memory_mb})")
+                      help=f"memory cap of kata code: of all it starts together where cgroups allow, else of "
+                           f"each process (default {Limits.memory_mb})")
     inst.add_argument("--kata-seconds", type=float, default=Limits.kata_seconds, metavar="S",
                       help=f"time budget of all the calls of one kata (default {Limits.kata_seconds:g})")
+    inst.add_argument("--require-confinement", metavar="LEVEL", choices=LEVELS,
+                      help="with --submission or --batch: refuse to grade where kata code would be confined "
+                           f"below LEVEL ({', '.join(LEVELS)}; see the README). By default the grader refuses "
+                           "when kata code could read the hidden suite, other submissions or its environment")
     inst.add_argument("--gradescope-zip", metavar="ZIP", help="build Gradescope's autograder zip and exit")
     inst.add_argument("--classroom-workflow", metavar="YML", help="write a GitHub Classroom workflow and exit")
     p.add_argument("--call-seconds", type=float, default=10.0, metavar="S",
@@ -75,6 +81,74 @@ def _names(names: list) -> list:
 def _limits(args, confine: bool = False) -> Limits:
     return Limits(call_seconds=args.call_seconds, memory_mb=args.memory_mb, kata_seconds=args.kata_seconds,
                   confine=confine)
+
+
+# ---------------------------------------------------------------- confinement
+
+def _first_file(path: Path):
+    """A file a submission as handed in holds: the .zip itself, or a kata file of the folder."""
+    if path.is_file():
+        return path
+    names = {f"{k.name}.py" for k in catalogue.KATAS}
+    for found in sorted(path.rglob("*.py")):
+        if found.name in names:
+            return found
+    return None
+
+
+def _private(originals: list) -> dict:
+    """{what: a file of it} that kata code must not be able to read."""
+    private = {"the hidden suite": HIDDEN / "conftest.py", "the grader": ROOT / "grading" / "judge.py",
+               "the grader's environment": Path(f"/proc/{os.getpid()}/environ"),
+               "the environment the grader was started from": Path(f"/proc/{os.getppid()}/environ")}
+    reference = next((k.solution for k in catalogue.KATAS if k.solution.is_file()), None)
+    if reference:
+        private["the reference solutions"] = reference
+    for path in originals:
+        found = _first_file(path)
+        if found:
+            private["the submissions as handed in"] = found
+            break
+    return private
+
+
+def secure(args, limits: Limits, originals: list) -> tuple:
+    """Probe the confinement kata code would get, and refuse (UsageError) to grade below what is
+    required: the level of --require-confinement, or by default that kata code can read none of
+    the hidden suite, the grader, other submissions and the grader's environment. Returns the
+    limits, with `require` set so that no worker runs kata code below the level the probe
+    reached (or isolated, which is enough), and that level."""
+    private = _private(originals)
+    copy = sources.submission(originals[0]) if originals else None  # graded copies are made like this one
+    try:
+        if copy is not None:
+            made = next((f for f in copy.files.values() if f), None)
+            if made is not None:
+                private["other submissions (the grader's copies)"] = made
+        level, readable = confinement.probe(limits, [str(p) for p in private.values()])
+    finally:
+        if copy is not None:
+            copy.close()
+    exposed = [what for what, path in private.items() if str(path) in readable]
+    wanted = args.require_confinement
+    if wanted is not None:
+        if confinement.rank(level) < confinement.rank(wanted):
+            raise UsageError(f"refusing to grade: kata code would be confined at level {level.split(':')[0]}, "
+                             f"below the {wanted} required by --require-confinement.")
+        return dataclasses.replace(limits, require=wanted), level
+    if exposed:
+        raise UsageError(
+            f"refusing to grade: kata code could read {', '.join(exposed)} here "
+            f"(confinement {level.split(':')[0]}: see the README). Run the grader as root, or where user "
+            "namespaces are allowed, or make those files unreadable to other users; "
+            f"--require-confinement {level.split(':')[0]} grades anyway.")
+    floor = min(confinement.rank(level), LEVELS.index("isolated"))
+    return dataclasses.replace(limits, require=LEVELS[floor]), level
+
+
+def say_confinement(level: str) -> None:
+    """The one line on stderr that says how far kata code was shut in."""
+    print(f"confinement: {level}", file=sys.stderr)
 
 
 def _source(args):
@@ -100,7 +174,8 @@ def run_batch(args, names) -> int:
         raise UsageError(f"--batch {args.batch}: not a folder")
     if args.jobs < 1:
         raise UsageError("-j must be at least 1")
-    rows = batch.grade_all(folder_path, names or None, _limits(args, confine=True), args.jobs)
+    limits, probed = secure(args, _limits(args, confine=True), sources.batch(folder_path)[:1])
+    rows = batch.grade_all(folder_path, names or None, limits, args.jobs)
     katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
     width = max([len(r[0]) for r in rows] + [10])
     print(f"{'submission':<{width}}  " + "  ".join(f"{k.number:>5}" for k in katas) + "  total")
@@ -120,6 +195,7 @@ def run_batch(args, names) -> int:
         pairs = similarity.compare_batch(folder_path, names or None)
         similarity.write_csv(pairs, args.similarity)
         print(f"{len(pairs)} similar pairs written to {args.similarity}")
+    say_confinement(confinement.lowest(r.confinement for _, r, _ in rows if r) or probed)
     return 0
 
 
@@ -211,6 +287,8 @@ def run(argv=None) -> int:
             Path(args.classroom_workflow).write_text(platforms.classroom_workflow())
             print(f"GitHub Classroom workflow written to {args.classroom_workflow}")
         return 0
+    if args.require_confinement and not (args.submission or args.batch):
+        raise UsageError("--require-confinement goes with --submission or --batch")
     if args.batch:
         return run_batch(args, names)
     source = _source(args)
@@ -232,13 +310,17 @@ def run(argv=None) -> int:
     if args.watch:
         return watch(args, source)
     try:
-        result = grade(source, names or None, detailed=bool(names) and not args.list,
-                       limits=_limits(args, confine=bool(args.submission)), parallel=PARALLEL)
+        limits, probed = _limits(args), str(confinement.NOT_CONFINED)
+        if args.submission:
+            limits, probed = secure(args, _limits(args, confine=True), [Path(args.submission)])
+        result = grade(source, names or None, detailed=bool(names) and not args.list, limits=limits,
+                       parallel=PARALLEL)
     finally:
         source.close()
     if args.json:  # first: whatever happens to the printing, the results are saved
         Path(args.json).write_text(json.dumps(report.gradescope(result), indent=2))
     print(list_katas(result) if args.list else result)
+    say_confinement(result.confinement or probed)
     return 0 if result.all_passed else 1
 
 

@@ -31,6 +31,9 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PY="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 [ -x "$PY" ] || PY=python3
 mkdir -p "$ROOT/results"
+# The grader and the hidden suite are root's alone: where kata code cannot have a root of its own
+# (a container without namespaces), it runs as an unprivileged user, and must not read them.
+chmod -R go-rwx "$ROOT/source"
 cd "$ROOT/source" || exit 1
 "$PY" grader.py --submission "$ROOT/submission" --json "$ROOT/results/results.json"
 status=$?

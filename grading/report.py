@@ -153,4 +153,4 @@ def gradescope(grade: Grade) -> dict:
                 "tags": [k.kata.name],
             })
     return {"score": grade.score, "max_score": grade.max_score, "tests": tests,
-            "execution_time": round(grade.seconds, 3)}
+            "execution_time": round(grade.seconds, 3), "extra_data": {"confinement": grade.confinement}}

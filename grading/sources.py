@@ -174,7 +174,7 @@ def _from_zip(path: Path, out: Path, notes: dict) -> dict:
 def _copy_bytes(data: bytes, out: Path, name: str) -> Path:
     target = out / f"{name}.py"
     target.write_bytes(data)
-    target.chmod(0o644)
+    target.chmod(0o600)  # the grader's alone: kata code running as another user cannot read it
     return target
 
 
@@ -182,8 +182,7 @@ def submission(path) -> Source:
     """The kata files of a student's folder or .zip, copied into a private scratch folder."""
     path = Path(path)
     scratch = tempfile.TemporaryDirectory(prefix="kata-submission-")
-    out = Path(scratch.name)
-    out.chmod(0o755)
+    out = Path(scratch.name)  # private (0700), like the copies in it
     notes: dict = {}
     label = safe.name(path.name[:-4] if path.suffix == ".zip" else path.name)
     try:

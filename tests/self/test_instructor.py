@@ -145,7 +145,7 @@ print(json.dumps({"score": 10, "max_score": 10, "tests": []}))
                 except OSError:
                     pass
             return _lookup(table, ids)
-    """), 9.5, 5),
+    """), 10, 5),
 }
 
 
@@ -212,7 +212,8 @@ def test_batch_finishes_and_writes_the_grade_sheet(hostile_batch):
 def test_an_honest_submission_gets_full_marks_in_a_hostile_batch(hostile_batch):
     row = hostile_batch["rows"]["honest"]
     total = sum(k.points for k in GRADED)
-    assert float(row["total"]) == float(row["max_score"]) == total and row["notes"] == ""
+    assert float(row["total"]) == float(row["max_score"]) == total
+    assert [n for n in row["notes"].split("; ") if not n.startswith("confinement: ")] == [], row["notes"]
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
