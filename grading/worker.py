@@ -282,9 +282,15 @@ def fork_server() -> None:
     A confined worker is a Spare: shut in (confinement.enter) ahead of its request, which it
     then receives with the kata file's bytes; once one is handed a request, the next is made
     (the judge's sweeps leave it alone: no kata code ran in it)."""
+    import bisect  # noqa: F401  (loaded once for all workers; a confined one may not read
+    import heapq  # noqa: F401     Python's files, and would not import them)
     import json
-    import numbers  # noqa: F401  (loaded for the workers: a confined one may not read Python's files)
+    import numbers  # noqa: F401
     import socket
+
+    import numpy.fft  # noqa: F401
+    import numpy.linalg  # noqa: F401
+    import numpy.random  # noqa: F401
 
     control = socket.socket(fileno=os.dup(0))
     silence_std_fds()
@@ -446,7 +452,10 @@ class Spare:
         import socket
         import struct
 
-        data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 2)
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 2)
+        except OSError:  # never handed a request: the server is done
+            raise SystemExit(0) from None
         while 0 < len(data) < 4 or 4 <= len(data) < 4 + struct.unpack("<I", data[:4])[0]:
             more = sock.recv(1 << 16)
             if not more:
