@@ -29,11 +29,15 @@ def make_batch(folder: Path, n: int) -> None:
             shutil.copy(k.solution, sub / f"{k.name}.py")
 
 
+LEVEL = {}  # the confinement line of the last run
+
+
 def timed(cmd) -> float:
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    LEVEL["last"] = next((line for line in proc.stderr.splitlines() if line.startswith("confinement: ")), "")
     return time.perf_counter() - start
 
 
@@ -57,7 +61,7 @@ def main():
             seconds = timed([py, "grader.py", "--batch", str(folder), "--out", str(Path(tmp) / f"g{n}.csv"),
                              "-j", str(args.jobs)])
             print(f"--batch of {n:>3} with -j {args.jobs}: {seconds:6.1f} s, {n / seconds * 60:5.1f} submissions/min, "
-                  f"{seconds / n:.2f} s per submission")
+                  f"{seconds / n:.2f} s per submission; {LEVEL['last'].split(';')[0][:60]}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import signal
 import struct
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 
 try:
@@ -506,17 +507,22 @@ def set_cgroup_limits(pid: int, limits: Limits) -> bool:
     return True
 
 
-def release(pid: int) -> bool:
-    """Remove the cgroups of worker `pid` (once it has ended); False if some still hold a process."""
-    done = True
-    for leaf in _leaves(pid):
-        try:
-            os.rmdir(leaf)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            done = False
-    return done
+def release(pid: int, seconds: float = 0.0) -> bool:
+    """Remove the cgroups of worker `pid` (once it has ended), waiting up to `seconds` for the
+    processes still dying in them; False if some still hold one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        done = True
+        for leaf in _leaves(pid):
+            try:
+                os.rmdir(leaf)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                done = False
+        if done or time.monotonic() >= deadline:
+            return done
+        time.sleep(0.01)
 
 
 def remove_stale_cgroups() -> None:

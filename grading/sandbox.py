@@ -335,7 +335,7 @@ class Worker:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=5)
             if self.limits.confine:
-                confinement.release(self.pid)
+                confinement.release(self.pid, seconds=1.0)
         else:  # the fork server reaps it, and removes its cgroups
             for fd in (self.to_worker, self.from_worker):
                 with contextlib.suppress(OSError):

@@ -185,11 +185,15 @@ def arch() -> str | None:
 
 
 def install(deny_fork: bool = False, read_only: bool = False, own_pid: int | None = None) -> str:
-    """Load the filter into this process (and all it starts); "" or why it could not be."""
+    """Load the grader's filter into this process (and all it starts); "" or why it could not be."""
     name = arch()
     if name is None:
         return f"no system-call table for {platform.machine() or 'this machine'}"
-    code = build(name, deny_fork, read_only, own_pid)
+    return load(build(name, deny_fork, read_only, own_pid))
+
+
+def load(code: bytes) -> str:
+    """Set no_new_privs and load the BPF program `code`; "" or why it could not be loaded."""
     buffer = ctypes.create_string_buffer(code, len(code))
 
     class Fprog(ctypes.Structure):

@@ -692,11 +692,91 @@ def test_without_namespaces_the_grader_refuses_while_its_files_are_readable():
         shutil.copy(FIRST.solution, batch / f"{FIRST.name}.py")
         proc, _, _ = _grade(cmd, uid, folder, project, ["--batch", str(batch.parent), "--out",
                                                         str(folder / "grades.csv"), FIRST.name], False)
+        shutil.rmtree(folder / "home")
+        strict, _, _ = _grade(cmd, uid, folder, project, ["--submission", str(batch), "--require-confinement",
+                                                          "full", FIRST.name], False)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     assert proc.returncode == 2, proc.stderr
     assert "refusing to grade: kata code could read the hidden suite" in proc.stderr
     assert f"--require-confinement {expected} grades anyway" in proc.stderr
+    assert strict.returncode == 2, strict.stderr  # below the level required: refused too
+    assert f"confined at level {expected}, below the full required by --require-confinement" in strict.stderr
+
+
+# ---------------------------------------------------------------- one worker, from inside
+
+PROBE = """
+import ctypes, os, sys
+
+
+def _seen(path):
+    \"\"\"Whether `path` can be seen, other than as a folder on the way to Python (and holding no more).\"\"\"
+    if not os.path.lexists(path):
+        return False
+    for python in {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}:
+        if python.startswith(path.rstrip("/") + "/"):
+            step = python[len(path.rstrip("/")) + 1:].split("/")[0]
+            return os.listdir(path) != [step]
+    return True
+
+
+def inside():
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR))
+        tty = "opened"
+    except OSError as exc:
+        tty = exc.strerror
+    fds = sorted(int(fd) for fd in os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    try:
+        root = sorted(os.listdir("/"))
+        dev = sorted(os.listdir("/dev"))
+    except OSError:
+        root = dev = None
+    return {"env": dict(os.environ), "fds": fds, "tty": tty, "uid": os.getuid(), "gid": os.getgid(),
+            "groups": os.getgroups(), "no_new_privs": ctypes.CDLL(None).prctl(39, 0, 0, 0, 0),
+            "root": root, "dev": dev, "sees": [p for p in PATHS if _seen(p)]}
+"""
+
+
+@pytest.mark.parametrize("start", ["forked", "fresh process"])
+@pytest.mark.parametrize("confine", [False, True], ids=["learner", "confined"])
+def test_a_worker_inherits_nothing(tmp_path, monkeypatch, start, confine):
+    """Only PATH, the locale and the BLAS settings of the grader's environment, no descriptor but
+    its two pipes, no terminal; confined, an unprivileged uid (as root), no_new_privs, and (with
+    a root of its own) nothing to see but Python and three devices."""
+    from grading import sandbox
+    from grading.sandbox import Kata, Limits
+
+    private = [str(ROOT), str(Path.home()), "/root", "/home", "/tmp", "/run", "/etc/shadow", str(tmp_path)]
+    path = tmp_path / "probe.py"
+    path.write_text(f"PATHS = {private!r}\n" + PROBE)
+    sandbox.stop_fork_server()  # the next one starts with the environment below
+    monkeypatch.setenv("KATA_SECRET", SECRET)
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    monkeypatch.setattr(sandbox, "USE_FORK_SERVER", start == "forked")
+    kata = Kata("probe", path, Limits(confine=confine))
+    try:
+        seen = kata.inside().value
+        level = kata.take_confinement()
+    finally:
+        kata.close()
+        sandbox.stop_fork_server()
+    allowed = set(confinement.ALLOWED_ENV) | set(confinement.FIXED_ENV)
+    assert set(seen["env"]) <= allowed | {k for k in seen["env"] if k.startswith("LC_")}, seen["env"]
+    assert seen["env"]["OPENBLAS_CORETYPE"] == "Haswell" and SECRET not in json.dumps(seen["env"])
+    assert seen["tty"] != "opened"
+    if seen["fds"] is not None:
+        assert len(seen["fds"]) <= 3 + 2 + 1, seen["fds"]  # 0-2 on /dev/null, two pipes, listdir's own
+    if not confine:
+        assert level.startswith("none")
+        return
+    assert seen["no_new_privs"] == 1
+    if os.geteuid() == 0:
+        assert seen["uid"] != 0 and seen["gid"] != 0 and seen["groups"] == []
+    if confinement.rank(level) >= confinement.rank("isolated"):
+        assert seen["sees"] == [] and seen["dev"] == ["null", "urandom", "zero"], seen
+        assert seen["fds"] is None  # no /proc: nothing of other processes either
 
 
 # ---------------------------------------------------------------- the limits object
