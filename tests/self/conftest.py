@@ -26,6 +26,28 @@ THREADS = 2
 KERNELS = ("Haswell", "SkylakeX", "Prescott")
 
 
+def current_kernel() -> str | None:
+    """The OpenBLAS kernel this process's numpy runs (None where that cannot be asked): the
+    default gradings of the suite already use it."""
+    import ctypes
+
+    import numpy  # noqa: F401  (loads OpenBLAS)
+
+    try:
+        with open("/proc/self/maps") as f:
+            libs = [line.split()[-1] for line in f if "openblas" in line.lower() and ".so" in line]
+        lib = ctypes.CDLL(libs[0])
+    except (OSError, IndexError):
+        return None
+    for name in ("openblas_get_corename", "openblas_get_corename64_", "scipy_openblas_get_corename64_",
+                 "scipy_openblas_get_corename_"):
+        get = getattr(lib, name, None)
+        if get is not None:
+            get.restype = ctypes.c_char_p
+            return get().decode()
+    return None
+
+
 def load_variants(kata):
     """The variants of a kata: {(group, name): (description, code, caught_by)}, caught_by the
     names of the hidden tests a WRONG variant is meant to fail (empty where none is named).
@@ -223,6 +245,17 @@ def degenerate_records(judges, tmp_path_factory):
         return judges.grade(jobs)
 
     return _Graded(grade_kata)
+
+
+def touches_scale_checks(kata, code: str, solution_records) -> bool:
+    """Whether a variant's code can change what a scale check runs: it redefines a function
+    that one calls, or a private helper (which any function may call)."""
+    import ast
+
+    called = {f for r in solution_records[kata.name] if r["role"] == "scale" for f in r["calls"]}
+    defined = {n.name for n in ast.parse(code).body if isinstance(n, (ast.FunctionDef, ast.Assign, ast.ClassDef))
+               and hasattr(n, "name")}
+    return bool(defined & called) or any(name.startswith("_") for name in defined)
 
 
 def busy_processes(n: int):
