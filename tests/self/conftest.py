@@ -217,15 +217,18 @@ def variant_files(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def variant_records(judges, variant_files):
-    """{kata: {(group, name): records}}: every variant graded on every check, but SLOW
-    variants without their scale checks (test_scale_checks_judge_cpu_time_not_load grades
-    those, on a loaded machine)."""
+    """{kata: {(group, name): records}}: every variant graded, CORRECT ones on every check;
+    WRONG ones without the scale checks (unless one is meant to catch them), since a mistake
+    is caught by what it gets wrong, not by its speed; SLOW ones without their scale checks
+    too (test_scale_checks_judge_cpu_time_not_load grades those, on a loaded machine)."""
 
     def grade_kata(kata_name):
+        variants = load_variants(catalogue.get(kata_name))
         jobs = {(g, n): (k, p) for (k, g, n), p in variant_files.items() if k == kata_name}
-        slow = {key: job for key, job in jobs.items() if key[0] == "SLOW"}
-        rest = {key: job for key, job in jobs.items() if key[0] != "SLOW"}
-        return {**judges.grade(rest), **judges.grade(slow, select="not scale")}
+        full = {key: job for key, job in jobs.items() if key[0] == "CORRECT"
+                or any(t.startswith("test_scale") for t in variants[key][2])}
+        rest = {key: job for key, job in jobs.items() if key not in full}
+        return {**judges.grade(full), **judges.grade(rest, select="not scale")}
 
     return _Graded(grade_kata)
 
