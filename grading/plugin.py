@@ -90,11 +90,14 @@ class Collector:
             "where": [],
             "output": "",
             "calls": [],
+            "cpu": None,
         }
         proxy = item.funcargs.get("kata") if hasattr(item, "funcargs") else None
         if proxy is not None:
             record["output"] = proxy.take_output()
             record["calls"] = proxy.take_calls()
+            if kind == "scale":
+                record["cpu"] = proxy.take_cpu()
         if call.excinfo is not None:
             # pytest keeps the last failure for post-mortem debugging; with it, the arrays of the
             # failed check would stay alive into the next one
