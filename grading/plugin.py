@@ -90,6 +90,7 @@ class Collector:
             "where": [],
             "output": "",
             "calls": [],
+            "cpu": None,
             "confinement": "",
         }
         proxy = item.funcargs.get("kata") if hasattr(item, "funcargs") else None
@@ -97,6 +98,8 @@ class Collector:
             record["output"] = proxy.take_output()
             record["calls"] = proxy.take_calls()
             record["confinement"] = proxy.take_confinement()
+            if kind == "scale":
+                record["cpu"] = proxy.take_cpu()
         if call.excinfo is not None:
             # pytest keeps the last failure for post-mortem debugging; with it, the arrays of the
             # failed check would stay alive into the next one

@@ -37,6 +37,7 @@ class Check:
     where: list = field(default_factory=list)
     output: str = ""
     calls: list = field(default_factory=list)  # the kata functions the check called
+    cpu: float | None = None  # a scale check: the most CPU seconds one of its calls spent
     score: float = 0.0
     max_score: float = 0.0
     waiting_for: list = field(default_factory=list)  # a passing side check's functions whose values are not right yet

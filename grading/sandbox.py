@@ -359,6 +359,7 @@ class Kata:
         self._calls: set = set()  # the functions called since the last take
         self._scale: tuple | None = None  # (CPU seconds per call, why) during a scale check
         self._heavy = False  # a reply this large came in since the last take: see take_heavy
+        self._cpu_used = 0.0  # the most CPU seconds one call spent during the current scale check
         self.last: Called | None = None
         self._confinement: list = []  # the levels the kata's workers reached since the last take
         if self._file is not None and self._file.exists():
@@ -489,10 +490,16 @@ class Kata:
         """Inside the block every call may spend `cpu_seconds` of CPU time (a scale check);
         `why` says what going over means. Wall time only catches hangs, far above."""
         self._scale = (cpu_seconds, why)
+        self._cpu_used = 0.0
         try:
             yield self
         finally:
             self._scale = None
+
+    def take_cpu(self) -> float:
+        """The most CPU seconds one call spent in the last scale check (for its record)."""
+        used, self._cpu_used = self._cpu_used, 0.0
+        return round(used, 3)
 
     # -- calls ------------------------------------------------------------------
 
@@ -526,6 +533,8 @@ class Kata:
             self._spent += time.monotonic() - start
         if failure is not None:  # raised out here, so that no exception chain keeps a half-read reply alive
             self._heavy = True
+            if failure[0] is OverCpu:
+                self._cpu_used = max(self._cpu_used, failure[1])
             self._drop_after(failure, called, seconds, cpu_limit, why, worker)
         if isinstance(reply, dict) and _array_bytes(reply.get("value")) > HEAVY_BYTES:
             self._heavy = True
@@ -538,6 +547,7 @@ class Kata:
         self._outputs.append(reply["output"])
         if cpu_limit is not None:
             spent, unit = (used, "of CPU time") if used is not None else (time.monotonic() - start, "")
+            self._cpu_used = max(self._cpu_used, spent)
             if spent > cpu_limit:
                 raise TimedOut(f"Called {called} -> took {spent:.2f} s {unit}, over this check's limit of "
                                f"{cpu_limit:.2f} s: {why}.".replace("  ", " "))

@@ -361,7 +361,7 @@ def _large_batch(B, d, temperature, eps):
     return z1, z2, v1, v2, plus, minus
 
 
-@pytest.mark.scale(4.0, "correct but too slow: vectorize (the logits are one matrix product, "
+@pytest.mark.scale(2.0, "correct but too slow: vectorize (the logits are one matrix product, "
                    "the gradients two more; no Python loop over rows)")
 def test_scale_info_nce_grad_is_vectorized(kata):
     """info_nce_grad handles B = 2048, d = 256 quickly"""

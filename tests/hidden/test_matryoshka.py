@@ -470,7 +470,7 @@ def _many_keys():
     return Q, K, -np.sort(-full, axis=1)[:, :10]
 
 
-@pytest.mark.scale(4.0, "correct but too slow: vectorize (the first pass is one matrix product of the "
+@pytest.mark.scale(2.0, "correct but too slow: vectorize (the first pass is one matrix product of the "
                    "prefixes and a partition; no Python loop over keys)")
 def test_scale_funnel_search_is_vectorized(kata):
     """funnel_search searches 100,000 keys quickly"""

@@ -26,6 +26,28 @@ THREADS = 2
 KERNELS = ("Haswell", "SkylakeX", "Prescott")
 
 
+def current_kernel() -> str | None:
+    """The OpenBLAS kernel this process's numpy runs (None where that cannot be asked): the
+    default gradings of the suite already use it."""
+    import ctypes
+
+    import numpy  # noqa: F401  (loads OpenBLAS)
+
+    try:
+        with open("/proc/self/maps") as f:
+            libs = [line.split()[-1] for line in f if "openblas" in line.lower() and ".so" in line]
+        lib = ctypes.CDLL(libs[0])
+    except (OSError, IndexError):
+        return None
+    for name in ("openblas_get_corename", "openblas_get_corename64_", "scipy_openblas_get_corename64_",
+                 "scipy_openblas_get_corename_"):
+        get = getattr(lib, name, None)
+        if get is not None:
+            get.restype = ctypes.c_char_p
+            return get().decode()
+    return None
+
+
 def load_variants(kata):
     """The variants of a kata: {(group, name): (description, code, caught_by)}, caught_by the
     names of the hidden tests a WRONG variant is meant to fail (empty where none is named).
@@ -195,15 +217,18 @@ def variant_files(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def variant_records(judges, variant_files):
-    """{kata: {(group, name): records}}: every variant graded on every check, but SLOW
-    variants without their scale checks (test_scale_checks_judge_cpu_time_not_load grades
-    those, on a loaded machine)."""
+    """{kata: {(group, name): records}}: every variant graded, CORRECT ones on every check;
+    WRONG ones without the scale checks (unless one is meant to catch them), since a mistake
+    is caught by what it gets wrong, not by its speed; SLOW ones without their scale checks
+    too (test_scale_checks_judge_cpu_time_not_load grades those, on a loaded machine)."""
 
     def grade_kata(kata_name):
+        variants = load_variants(catalogue.get(kata_name))
         jobs = {(g, n): (k, p) for (k, g, n), p in variant_files.items() if k == kata_name}
-        slow = {key: job for key, job in jobs.items() if key[0] == "SLOW"}
-        rest = {key: job for key, job in jobs.items() if key[0] != "SLOW"}
-        return {**judges.grade(rest), **judges.grade(slow, select="not scale")}
+        full = {key: job for key, job in jobs.items() if key[0] == "CORRECT"
+                or any(t.startswith("test_scale") for t in variants[key][2])}
+        rest = {key: job for key, job in jobs.items() if key not in full}
+        return {**judges.grade(full), **judges.grade(rest, select="not scale")}
 
     return _Graded(grade_kata)
 
@@ -223,6 +248,17 @@ def degenerate_records(judges, tmp_path_factory):
         return judges.grade(jobs)
 
     return _Graded(grade_kata)
+
+
+def touches_scale_checks(kata, code: str, solution_records) -> bool:
+    """Whether a variant's code can change what a scale check runs: it redefines a function
+    that one calls, or a private helper (which any function may call)."""
+    import ast
+
+    called = {f for r in solution_records[kata.name] if r["role"] == "scale" for f in r["calls"]}
+    defined = {n.name for n in ast.parse(code).body if isinstance(n, (ast.FunctionDef, ast.Assign, ast.ClassDef))
+               and hasattr(n, "name")}
+    return bool(defined & called) or any(name.startswith("_") for name in defined)
 
 
 def busy_processes(n: int):

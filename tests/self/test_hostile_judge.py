@@ -50,11 +50,11 @@ FORGED = {
     "announces_a_terabyte": "_forge(struct.pack('<QQ', 16, 1 << 40))",
     "announces_a_huge_header": "_forge(struct.pack('<QQ', 1 << 34, 0))",
     "announces_and_stalls": "_forge(struct.pack('<QQ', 16, (2 << 30) - 16))",
-    "thirty_million_nodes": "_forge(struct.pack('<QQ', len(H), 0), H)",
+    "two_million_nodes": "_forge(struct.pack('<QQ', len(H), 0), H)",
     "a_deep_header": "_forge(struct.pack('<QQ', len(D), 0), D)",
-    "wrong_shape_int8": "return __import__('numpy').zeros(400_000_000, dtype='int8')",
+    "wrong_shape_int8": "return __import__('numpy').zeros(200_000_000, dtype='int8')",
 }
-HEADERS = ('H = b\'{"v":[\' + b"0," * 15_000_000 + b\'0],"b":[]}\'\n'
+HEADERS = ('H = b\'{"v":[\' + b"0," * 2_000_000 + b\'0],"b":[]}\'\n'
            'D = b\'{"v":\' + b"[" * 100_000 + b"]" * 100_000 + b\',"b":[]}\'\n')
 
 
@@ -80,8 +80,8 @@ def peak_rss_mb(pid: int) -> float:
 @pytest.mark.skipif(sys.platform != "linux", reason="reads the judge's peak memory from /proc")
 def test_forged_frames_cost_the_kata_only_and_the_judge_stays_small(tmp_path):
     """Whatever a worker writes on its reply pipe, one_hot's checks fail, the other functions
-    keep passing, and the judge's peak memory stays under 1 GiB plus the largest reply."""
-    limits = Limits(call_seconds=2.0, kata_seconds=60.0)
+    keep passing, and the judge's peak memory stays under 1 GiB plus the largest reply (200 MB)."""
+    limits = Limits(call_seconds=1.0, kata_seconds=60.0)
     with judge.Judge() as j:
         peak = 0.0
         for name, code in FORGED.items():
@@ -100,7 +100,7 @@ def test_forged_frames_cost_the_kata_only_and_the_judge_stays_small(tmp_path):
             others = [r for r in by_calls[False] if not r["passed"]]
             assert not others, (name, [(r["name"], r["message"]) for r in others])
             assert time.monotonic() - start < 90, name
-    assert peak < 1024 + 400, f"the judge's peak memory reached {peak:.0f} MB"
+    assert peak < 1024 + 200, f"the judge's peak memory reached {peak:.0f} MB"
 
 
 def test_inputs_changed_in_place_are_seen_by_the_judge(tmp_path):
