@@ -3,9 +3,10 @@
 `Limits` travels whole, as JSON, from the command line to the worker (judge request, pytest
 option, spawn message or argv), so that every limit a caller sets reaches the code it limits.
 
-`confine(limits, path, source)` shuts the calling worker in before it runs kata code, with
-every layer this machine allows, and says which level it reached. Levels, weakest first;
-each holds everything of the ones before it:
+`confine(limits)` shuts the calling worker in before it runs kata code, with every layer this
+machine allows, and says which level it reached (a fork server does the first half, enter(),
+ahead of requests, and finish() once one comes). Levels, weakest first; each holds everything
+of the ones before it:
 
   none          your own code on your own machine: a process of its own, with time limits,
                 a memory cap (RLIMIT_AS) and an output cap (learner mode; not Linux)
@@ -16,12 +17,13 @@ each holds everything of the ones before it:
   unprivileged  a uid and gid of its own, no groups, no capabilities: it reads only what
                 everyone may read (root without namespaces, as in a default Docker container)
   isolated      its own mount, PID, network, IPC and UTS namespaces and a root of its own on a
-                read-only tmpfs: Python and its packages, and its kata file, nothing else
-                (root, or user namespaces)
+                read-only tmpfs: Python, its packages and three devices, nothing else (root,
+                or user namespaces). The worker read the kata file before: it is not there
   full          cgroups count the memory and processes of everything it starts
 
-Where a layer is missing the others still apply, and the level says what holds. Only the
-worker's side of the grader imports this module (worker.py, and sandbox.py for Limits).
+Where a layer is missing the others still apply, and the level says what holds. This module
+is of the worker's side (it imports nothing of the judge's); the judge's side uses Limits, the
+levels, probe() and release().
 """
 
 from __future__ import annotations
@@ -47,14 +49,7 @@ try:
 except ImportError:  # loaded as a sibling of worker.py, outside the package
     import seccomp
 
-LEVELS = ("none", "filtered", "unprivileged", "isolated", "full")
-GUARANTEES = {
-    "none": "your own code on your own machine: time, memory and output limits only",
-    "filtered": "seccomp and rlimits, but as the grader's user: it can read what the grader can",
-    "unprivileged": "a uid of its own without privileges: it can read what everyone may read",
-    "isolated": "own namespaces and a read-only root holding Python and its kata file only",
-    "full": "isolated, and cgroups count the memory and processes of all it starts",
-}
+LEVELS = ("none", "filtered", "unprivileged", "isolated", "full")  # what each holds: the README
 
 
 def rank(level: str) -> int:
@@ -118,6 +113,7 @@ class Reached:
 
 
 NOT_CONFINED = Reached("none", ["your own code on your own machine"])
+NOT_LINUX = Reached("none", missing=["confinement (it needs Linux)"])
 
 
 @dataclass
@@ -140,6 +136,8 @@ def confine(limits: Limits) -> Reached:
     """Shut the calling process in before it runs kata code, with every layer this machine
     allows (enter(), then finish()); the level reached. The caller continues in a child;
     the original process stands by it and ends as it ends."""
+    if sys.platform != "linux":
+        return NOT_LINUX
     return finish(enter(limits), limits)
 
 
@@ -228,8 +226,10 @@ def finish(jail: Jail, limits: Limits) -> Reached:
         layers.append("seccomp")
     if jail.counted:
         layers.append(f"cgroups ({cgroup_bases()[0]}: memory and processes)")
-    if jail.own_root:
-        level = "full" if jail.counted and not why and not failed else "isolated"
+    if failed:  # privileges it should have dropped: no level holds
+        level = "none"
+    elif jail.own_root:
+        level = "full" if jail.counted and not why else "isolated"
     elif own_uid:
         level = "unprivileged"
     elif not why:
@@ -261,7 +261,7 @@ def probe(limits: Limits, paths: list) -> tuple:
     as a worker would, tries each path, and reports."""
     if sys.platform != "linux" or not limits.confine:
         readable = [p for p in paths if _readable(p)]
-        return (str(NOT_CONFINED) if not limits.confine else "none: not Linux"), readable
+        return str(NOT_CONFINED if not limits.confine else NOT_LINUX), readable
     prepare()
     r, w = os.pipe()
     pid = os.fork()
@@ -345,6 +345,7 @@ def _mount(source, target, fstype, flags, data=None) -> None:
 
 
 def _has_capability(cap: int) -> bool:
+    """Whether this process has capability `cap` in effect (from /proc, before any new root)."""
     try:
         with open("/proc/self/status") as f:
             for line in f:
@@ -741,7 +742,8 @@ def _drop_privileges(ids: int | None) -> list:
             failed.append(f"a uid of its own ({exc.strerror})")
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable: all empty
-    if libc.capset(header, data) != 0 or _has_capability(CAP_SYS_ADMIN):
+    left = (ctypes.c_uint32 * 6)()
+    if libc.capset(header, data) != 0 or libc.capget(header, left) != 0 or any(left):
         failed.append("dropping capabilities")
     return failed
 
