@@ -263,6 +263,10 @@ class Worker:
         finally:
             os.close(requests_in)
             os.close(replies_out)
+        if answer.get("pid") is None:  # started the slow way instead, and confined as well
+            for fd in (requests_out, replies_in):
+                os.close(fd)
+            raise OSError(answer.get("error", "the fork server made no worker"))
         self.server, self.pid, self.to_worker, self.from_worker = server, answer["pid"], requests_out, replies_in
 
     @property

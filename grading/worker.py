@@ -273,7 +273,8 @@ def fork_server() -> None:
     stdin is a SOCK_SEQPACKET socket to the judge. Requests, one JSON message each:
     {"op": "spawn", "file", "name", "callables", "limits": {...}, "cwd": dir} with two file
     descriptors attached (the worker's request and reply pipes) -> {"pid": pid, "spare": pid
-    of the spare made ready for the next confined request, or null};
+    of the spare made ready for the next confined request, or null}, or {"pid": null,
+    "error": why} if no confined worker could be made;
     {"op": "status", "pid": pid, "seconds": s} -> {"code": exit code, or null if it still
     runs after s seconds}. Workers are this process's children, so it reaps them, keeps
     their exit status until asked, and removes their cgroups. It ends when the judge closes
@@ -349,6 +350,8 @@ def fork_server() -> None:
             if pid is not None and limits.confine and sys.platform == "linux":
                 spare = Spare(request.get("callables"), control)  # ready for the next request
             answer = {"pid": pid, "spare": spare.pid if spare is not None else None}
+            if pid is None:
+                answer["error"] = "no confined worker could be made"
         else:  # "status"
             pid, deadline = request["pid"], time.monotonic() + request["seconds"]
             while pid not in ended and time.monotonic() < deadline:
