@@ -450,14 +450,15 @@ def _leaves(pid: int) -> list:
     return [os.path.join(base, CGROUP_DIR, str(pid)) for base in bases.values()]
 
 
-def make_cgroups() -> str:
-    """Put this process in cgroups of its own, to count its memory and processes and those of
-    all it starts (set_cgroup_limits caps them); "" when done, else why not (and then nothing
-    is left behind)."""
+def make_cgroups(pid: int | None = None) -> str:
+    """Make cgroups for process `pid` (default: this one, which then joins them), to count its
+    memory and processes and those of all it starts (set_cgroup_limits caps them); "" when
+    done, else why not (and then nothing is left behind). A fork server makes them for its
+    spare, which joins them itself (join_cgroups): the slow part, then not the server's."""
     version, bases = cgroup_bases()
     if version is None:
         return bases
-    pid = os.getpid()
+    pid = os.getpid() if pid is None else pid
     made = []
     try:
         for base in bases.values():
@@ -466,19 +467,31 @@ def make_cgroups() -> str:
             if os.path.isdir(leaf):  # left by an earlier process with this pid
                 os.rmdir(leaf)
             os.mkdir(leaf)
-            made.append((base, leaf))
-        for _, leaf in made:
-            _write(os.path.join(leaf, "cgroup.procs"), str(pid))
+            made.append(leaf)
     except OSError as exc:
-        for base, leaf in made:
-            try:
-                _write(os.path.join(base, "cgroup.procs"), str(pid))
-            except OSError:
-                pass
+        for leaf in made:
             try:
                 os.rmdir(leaf)
             except OSError:
                 pass
+        return f"cgroups ({exc.strerror or exc})"
+    return join_cgroups() if pid == os.getpid() else ""
+
+
+def join_cgroups() -> str:
+    """Move this process into the cgroups made for it; "" or why it could not."""
+    pid = os.getpid()
+    try:
+        for leaf in _leaves(pid):
+            _write(os.path.join(leaf, "cgroup.procs"), str(pid))
+    except OSError as exc:
+        version, bases = cgroup_bases()
+        for base in bases.values():
+            try:
+                _write(os.path.join(base, "cgroup.procs"), str(pid))
+            except OSError:
+                pass
+        release(pid)
         return f"cgroups ({exc.strerror or exc})"
     return ""
 

@@ -414,8 +414,13 @@ class Spare:
                 control.close()
                 ours.close()
                 os.setsid()
-                why = confinement.make_cgroups()
-                theirs.send(b"n" if why else b"y")  # its cgroups exist: the server may cap them
+                why = b""  # the server makes its cgroups, then says why not ("" if it did)
+                while not why.endswith(b"\n"):  # a byte at a time: the request may follow
+                    more = theirs.recv(1)
+                    if not more:
+                        raise SystemExit(0)
+                    why += more
+                why = why.decode().strip() or confinement.join_cgroups()
                 jail = confinement.enter(cgroups=why)
                 request, fds, source, limited = Spare.receive(theirs)
                 theirs.close()
@@ -428,6 +433,11 @@ class Spare:
             _worker_exit(run)
         theirs.close()
         self.sock = ours
+        self.why = confinement.make_cgroups(self.pid)  # quick: joining them is the spare's part
+        try:
+            ours.sendall(self.why.encode() + b"\n")
+        except OSError:
+            pass  # gone already: hand() finds out
 
     def hand(self, request: dict, fds: list, limits) -> int:
         """Cap its cgroups, give it the request; its pid. OSError if it is gone."""
@@ -435,10 +445,7 @@ class Spare:
         import socket
         import struct
 
-        made = self.sock.recv(1)
-        if not made:
-            raise OSError("the spare is gone")
-        limited = made == b"y" and confinement.set_cgroup_limits(self.pid, limits)
+        limited = not self.why and confinement.set_cgroup_limits(self.pid, limits)
         source = read_source(os.path.abspath(request["file"]))
         error = f"{source.strerror or source}" if isinstance(source, OSError) else None
         body = b"" if error else source
