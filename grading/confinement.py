@@ -463,10 +463,16 @@ def make_cgroups(pid: int | None = None) -> str:
     try:
         for base in bases.values():
             leaf = os.path.join(base, CGROUP_DIR, str(pid))
-            os.makedirs(os.path.dirname(leaf), exist_ok=True)
             if os.path.isdir(leaf):  # left by an earlier process with this pid
                 os.rmdir(leaf)
-            os.mkdir(leaf)
+            for attempt in range(2):  # (another server may remove the empty folder meanwhile)
+                os.makedirs(os.path.dirname(leaf), exist_ok=True)
+                try:
+                    os.mkdir(leaf)
+                    break
+                except FileNotFoundError:
+                    if attempt:
+                        raise
             made.append(leaf)
     except OSError as exc:
         for leaf in made:
@@ -539,8 +545,10 @@ def release(pid: int, seconds: float = 0.0) -> bool:
         time.sleep(0.01)
 
 
-def remove_stale_cgroups() -> None:
-    """Remove the cgroups of workers that ended without being released (killed with their server)."""
+def remove_stale_cgroups(folder_too: bool = False) -> None:
+    """Remove the cgroups of workers that ended without being released (killed with their
+    server); with `folder_too`, also the folder that holds them if it is empty (v1: in v2 it
+    holds the delegation of the controllers)."""
     version, bases = cgroup_bases()
     if version is None:
         return
@@ -556,6 +564,11 @@ def remove_stale_cgroups() -> None:
                     os.rmdir(os.path.join(folder, name))
                 except OSError:
                     pass
+        if folder_too and version == "v1":
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass  # others' workers are in it
 
 
 # ---------------------------------------------------------------- the view of the files
