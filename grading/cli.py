@@ -97,7 +97,8 @@ def _first_file(path: Path):
 
 
 def _private(originals: list) -> dict:
-    """{what: a file of it} that kata code must not be able to read."""
+    """{what: a file of it} that kata code must not be able to read; `originals`, the other
+    submissions as handed in (a batch's)."""
     private = {"the hidden suite": HIDDEN / "conftest.py", "the grader": ROOT / "grading" / "judge.py",
                "the grader's environment": Path(f"/proc/{os.getpid()}/environ"),
                "the environment the grader was started from": Path(f"/proc/{os.getppid()}/environ")}
@@ -112,13 +113,13 @@ def _private(originals: list) -> dict:
     return private
 
 
-def secure(args, limits: Limits, originals: list) -> tuple:
+def secure(args, limits: Limits, originals: list, handed_in: bool = True) -> tuple:
     """Probe the confinement kata code would get, and refuse (UsageError) to grade below what is
     required: the level of --require-confinement, or by default that kata code can read none of
     the hidden suite, the grader, other submissions and the grader's environment. Returns the
     limits, with `require` set so that no worker runs kata code below the level the probe
     reached (or isolated, which is enough), and that level."""
-    private = _private(originals)
+    private = _private(originals if handed_in else [])
     copy = sources.submission(originals[0]) if originals else None  # graded copies are made like this one
     try:
         if copy is not None:
@@ -130,18 +131,20 @@ def secure(args, limits: Limits, originals: list) -> tuple:
         if copy is not None:
             copy.close()
     exposed = [what for what, path in private.items() if str(path) in readable]
+    level_name = level.split(":")[0]
     wanted = args.require_confinement
     if wanted is not None:
         if confinement.rank(level) < confinement.rank(wanted):
-            raise UsageError(f"refusing to grade: kata code would be confined at level {level.split(':')[0]}, "
+            raise UsageError(f"refusing to grade: kata code would be confined at level {level_name}, "
                              f"below the {wanted} required by --require-confinement.")
         return dataclasses.replace(limits, require=wanted), level
     if exposed:
-        raise UsageError(
-            f"refusing to grade: kata code could read {', '.join(exposed)} here "
-            f"(confinement {level.split(':')[0]}: see the README). Run the grader as root, or where user "
-            "namespaces are allowed, or make those files unreadable to other users; "
-            f"--require-confinement {level.split(':')[0]} grades anyway.")
+        how = ("make them unreadable to other users (chmod -R go-rwx), or grade where namespaces are allowed"
+               if level_name == "unprivileged" else
+               "kata code runs as you here: grade as root, or where user namespaces are allowed")
+        raise UsageError(f"refusing to grade: kata code could read {', '.join(exposed)} here (confinement "
+                         f"{level_name}, see the README). To go on, {how}; "
+                         f"or --require-confinement {level_name} grades anyway.")
     floor = min(confinement.rank(level), LEVELS.index("isolated"))
     return dataclasses.replace(limits, require=LEVELS[floor]), level
 
@@ -311,8 +314,8 @@ def run(argv=None) -> int:
         return watch(args, source)
     try:
         limits, probed = _limits(args), str(confinement.NOT_CONFINED)
-        if args.submission:
-            limits, probed = secure(args, _limits(args, confine=True), [Path(args.submission)])
+        if args.submission:  # (the student's own files, as handed in, are not the student's secret)
+            limits, probed = secure(args, _limits(args, confine=True), [Path(args.submission)], handed_in=False)
         result = grade(source, names or None, detailed=bool(names) and not args.list, limits=limits,
                        parallel=PARALLEL)
     finally:

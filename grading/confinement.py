@@ -154,10 +154,11 @@ def enter(limits: Limits | None = None, cgroups: str | None = None) -> Jail:
     if root:
         os.setgroups([])  # no supplementary groups, whatever follows
     why = make_cgroups() if cgroups is None else cgroups
+    if not why and limits is not None and not set_cgroup_limits(outer, limits):
+        why = "cgroups (their limits could not be set)"
     if why:
         missing.append(why)
-    elif limits is not None and not set_cgroup_limits(outer, limits):
-        missing.append("cgroups (their limits could not be set)")
+    counted = not why
     namespaces, uid_done = "", False
     if root and _has_capability(CAP_SYS_ADMIN) and _c().unshare(NAMESPACES) == 0:
         namespaces = "direct"
@@ -193,8 +194,7 @@ def enter(limits: Limits | None = None, cgroups: str | None = None) -> Jail:
     for _, _, fd in view:
         os.close(fd)
     os.chdir("/")
-    return Jail(outer, root, ids, namespaces, own_root, not any(m.startswith("cgroups") for m in missing),
-                uid_done, missing)
+    return Jail(outer, root, ids, namespaces, own_root, counted, uid_done, missing)
 
 
 def finish(jail: Jail, limits: Limits) -> Reached:
@@ -400,32 +400,32 @@ def cgroup_bases():
         with open("/proc/self/cgroup") as f:
             own = [line.rstrip("\n").split(":", 2) for line in f]
     except OSError as exc:
-        _bases = (None, f"cgroups unreadable ({exc.strerror})")
+        _bases = (None, f"cgroups (unreadable: {exc.strerror})")
         return _bases
     paths = {}
     for _, controllers, path in own:
         for c in controllers.split(","):
             paths[c] = path
-    v1 = {}
+    v1, why = {}, "cgroups (no memory and pids controllers here)"
     for root, point, fstype, options in mounts:
-        if fstype == "cgroup2" and "" in paths and not v1:
+        if fstype == "cgroup2" and "" in paths:
             base = _inside(point, root, paths[""])
             try:
                 with open(os.path.join(base, "cgroup.controllers")) as f:
                     available = f.read().split()
             except OSError:
                 continue
-            if {"memory", "pids"} <= set(available) and _delegate_v2(base):
-                _bases = ("v2", {"memory+pids": base})
-                return _bases
+            if {"memory", "pids"} <= set(available):
+                if _delegate_v2(base):
+                    _bases = ("v2", {"memory+pids": base})
+                    return _bases
+                # (cgroup v2 hands controllers only to children of a cgroup without processes)
+                why = f"cgroups (v2 memory and pids cannot be handed to children of {paths['']})"
         if fstype == "cgroup":
             for c in ("memory", "pids"):
                 if c in options.split(",") and c in paths:
                     v1[c] = _inside(point, root, paths[c])
-    if set(v1) == {"memory", "pids"}:
-        _bases = ("v1", v1)
-    else:
-        _bases = (None, "no memory and pids cgroup controllers")
+    _bases = ("v1", v1) if set(v1) == {"memory", "pids"} else (None, why)
     return _bases
 
 
@@ -463,10 +463,16 @@ def make_cgroups(pid: int | None = None) -> str:
     try:
         for base in bases.values():
             leaf = os.path.join(base, CGROUP_DIR, str(pid))
-            os.makedirs(os.path.dirname(leaf), exist_ok=True)
             if os.path.isdir(leaf):  # left by an earlier process with this pid
                 os.rmdir(leaf)
-            os.mkdir(leaf)
+            for attempt in range(2):  # (another server may remove the empty folder meanwhile)
+                os.makedirs(os.path.dirname(leaf), exist_ok=True)
+                try:
+                    os.mkdir(leaf)
+                    break
+                except FileNotFoundError:
+                    if attempt:
+                        raise
             made.append(leaf)
     except OSError as exc:
         for leaf in made:
@@ -539,8 +545,10 @@ def release(pid: int, seconds: float = 0.0) -> bool:
         time.sleep(0.01)
 
 
-def remove_stale_cgroups() -> None:
-    """Remove the cgroups of workers that ended without being released (killed with their server)."""
+def remove_stale_cgroups(folder_too: bool = False) -> None:
+    """Remove the cgroups of workers that ended without being released (killed with their
+    server); with `folder_too`, also the folder that holds them if it is empty (v1: in v2 it
+    holds the delegation of the controllers)."""
     version, bases = cgroup_bases()
     if version is None:
         return
@@ -556,6 +564,11 @@ def remove_stale_cgroups() -> None:
                     os.rmdir(os.path.join(folder, name))
                 except OSError:
                     pass
+        if folder_too and version == "v1":
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass  # others' workers are in it
 
 
 # ---------------------------------------------------------------- the view of the files

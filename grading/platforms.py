@@ -34,6 +34,7 @@ mkdir -p "$ROOT/results"
 # The grader and the hidden suite are root's alone: where kata code cannot have a root of its own
 # (a container without namespaces), it runs as an unprivileged user, and must not read them.
 chmod -R go-rwx "$ROOT/source"
+chmod go-rwx "$ROOT/submission_metadata.json" 2>/dev/null
 cd "$ROOT/source" || exit 1
 "$PY" grader.py --submission "$ROOT/submission" --json "$ROOT/results/results.json"
 status=$?

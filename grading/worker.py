@@ -321,7 +321,7 @@ def fork_server() -> None:
             while (unreleased or procs.children(os.getpid())) and time.monotonic() < deadline:
                 time.sleep(0.01)
                 reap()
-            confinement.remove_stale_cgroups()
+            confinement.remove_stale_cgroups(folder_too=True)
             return
         request = json.loads(data)
         reap()

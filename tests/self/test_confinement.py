@@ -16,7 +16,6 @@ and the level reported (stderr, grade sheet, results.json) is the one the situat
 """
 
 import csv
-import ctypes
 import errno
 import fcntl
 import glob
@@ -31,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import termios
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -779,6 +777,37 @@ def test_a_worker_inherits_nothing(tmp_path, monkeypatch, start, confine):
     if confinement.rank(level) >= confinement.rank("isolated"):
         assert seen["sees"] == [] and seen["dev"] == ["null", "urandom", "zero"], seen
         assert seen["fds"] is None  # no /proc: nothing of other processes either
+
+
+def test_without_cgroups_a_kata_starts_no_process(monkeypatch):
+    """Where nothing would count the memory of its children, kata code gets none: its memory
+    cap counts everything it holds. And the level says there are no cgroups."""
+    monkeypatch.setattr(confinement, "_bases", (None, "cgroups (none, for this test)"))
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the shut-in child (and its outer process) never return to pytest
+        code = 1
+        try:
+            os.close(r)
+            reached = confinement.confine(confinement.Limits(confine=True))
+            try:
+                if os.fork() == 0:
+                    os._exit(0)
+                forked = "forked"
+            except OSError as exc:
+                forked = exc.strerror
+            os.write(w, json.dumps([str(reached), forked]).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    with os.fdopen(r) as f:
+        reached, forked = json.loads(f.read() or '["", ""]')
+    os.waitpid(pid, 0)
+    assert reached and confinement.rank(reached) < confinement.rank("full"), reached
+    assert "without cgroups (none, for this test)" in reached
+    if confinement.rank(reached) >= confinement.rank("filtered"):  # a seccomp filter holds
+        assert forked == "Operation not permitted"
 
 
 # ---------------------------------------------------------------- the limits object
