@@ -57,6 +57,7 @@ def test_correct_variant_keeps_full_marks(kata, group, name, variant_records):
 KATAS = [k.name for k in catalogue.KATAS]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kata", KATAS)
 @pytest.mark.parametrize("kernel", KERNELS)
 def test_correct_code_keeps_full_marks_under_every_kernel(kernel, kata, judges, variant_files, solution_records):
@@ -88,6 +89,7 @@ def test_degenerate_code_earns_nothing(kata, mode, degenerate_records):
                          f"{kata_result.score:.2f} points from:\n" + "\n".join(f"  {c.name}" for c in earning))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kata", KATAS)
 def test_scale_checks_judge_cpu_time_not_load(kata, judges, variant_files, solution_records):
     """With every core kept busy by other processes, the reference and every CORRECT variant
