@@ -201,6 +201,7 @@ def hostile_batch(tmp_path_factory):
             "header": (out / "grades.csv").read_text().splitlines()[0]}
 
 
+@pytest.mark.slow
 def test_batch_finishes_and_writes_the_grade_sheet(hostile_batch):
     assert hostile_batch["code"] == 0, hostile_batch["stderr"]
     expected = ["submission", *[k.name for k in GRADED], "total", "max_score", "notes"]
@@ -209,6 +210,7 @@ def test_batch_finishes_and_writes_the_grade_sheet(hostile_batch):
     assert f"graded {len(HOSTILE) + 2}/{len(HOSTILE) + 2}" in hostile_batch["stderr"]
 
 
+@pytest.mark.slow
 def test_an_honest_submission_gets_full_marks_in_a_hostile_batch(hostile_batch):
     row = hostile_batch["rows"]["honest"]
     total = sum(k.points for k in GRADED)
@@ -216,6 +218,7 @@ def test_an_honest_submission_gets_full_marks_in_a_hostile_batch(hostile_batch):
     assert [n for n in row["notes"].split("; ") if not n.startswith("confinement: ")] == [], row["notes"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_hostile_kata_costs_only_its_own_points(hostile_batch, name):
     row = hostile_batch["rows"][name]
@@ -225,11 +228,13 @@ def test_a_hostile_kata_costs_only_its_own_points(hostile_batch, name):
         assert float(row[k.name]) == k.points, (name, k.name, row[k.name], row["notes"])
 
 
+@pytest.mark.slow
 def test_a_shipped_conftest_or_pytest_ini_is_ignored(hostile_batch):
     row = hostile_batch["rows"]["conftest_and_ini"]
     assert float(row[FIRST.name]) == 0
 
 
+@pytest.mark.slow
 def test_notes_say_what_went_wrong(hostile_batch):
     rows = hostile_batch["rows"]
     assert "does not import" in rows["syntax_error"]["notes"]
@@ -238,11 +243,13 @@ def test_notes_say_what_went_wrong(hostile_batch):
     assert "crashes" in rows["os_exit_in_a_call"]["notes"]
 
 
+@pytest.mark.slow
 def test_no_process_outlives_its_grading(hostile_batch):
     time.sleep(0.5)
     assert survivors() == []
 
 
+@pytest.mark.slow
 def test_json_dir_holds_one_gradescope_file_per_submission(hostile_batch):
     folder = hostile_batch["out"] / "json"
     names = {p.stem for p in folder.glob("*.json")}

@@ -79,6 +79,7 @@ def test_correct_code_keeps_full_marks_under_every_kernel(kernel, kata, judges, 
         f"{key}:\n{_lines(recs)}" for key, recs in failing.items())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kata", KATAS)
 @pytest.mark.parametrize("mode", DEGENERATE)
 def test_degenerate_code_earns_nothing(kata, mode, degenerate_records):
