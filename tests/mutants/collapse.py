@@ -1,17 +1,10 @@
-"""Variants of kata 6 that the hidden suite must judge right.
+"""Variants of kata 6 that the hidden suite must judge right: WRONG, SLOW and CORRECT.
 
-Each variant is the reference solution with some public functions redefined, the way a
-learner would write them: the code below is appended to solutions/collapse.py, so its
-definitions replace the reference ones (the learner's own helpers, _LEARNER below, are
-named so that they replace none of the reference's).
+Each is appended to solutions/collapse.py, so its definitions replace the reference's. What
+each group holds and must do is written once, in tests/self/conftest.py (load_variants).
 
-    WRONG    {name: (description, code, caught_by)}: a mistake learners really make. It must
-             fail at least one case of each hidden test function named in caught_by (the
-             checks meant to catch it), which the reference passes, and so lose points.
-    SLOW     {name: (description, code)}: right but unvectorized. It must pass every check
-             but the scale checks, and fail those.
-    CORRECT  {name: (description, code)}: right, written differently (eigvalsh or svd, other
-             formula or summation orders). It must keep full marks under every OpenBLAS kernel.
+The learner's own helpers (_LEARNER below) are named so that they replace none of the
+reference's.
 """
 
 # The input check of a learner's file, shared by the variants below.

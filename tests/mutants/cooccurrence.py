@@ -1,17 +1,7 @@
-"""Variants of kata 3 that the hidden suite must judge right.
+"""Variants of kata 3 that the hidden suite must judge right: WRONG, SLOW and CORRECT.
 
-Each variant is the reference solution with some functions redefined: the code below is
-appended to solutions/cooccurrence.py, so its definitions replace the reference ones.
-
-    WRONG    {name: (description, code, caught_by)}: mistakes learners really make. Each
-             must lose points, and fail at least one case of every hidden test function
-             named in caught_by (the checks that target that mistake), which the
-             reference passes.
-    SLOW     {name: (description, code)}: right but unvectorized code. It must fail the
-             scale checks of what it slows down, and nothing else.
-    CORRECT  {name: (description, code)}: right answers written differently (another
-             formula or summation order, eigh for svd, loops where no scale check bites).
-             Each must keep full marks under every OpenBLAS kernel.
+Each is appended to solutions/cooccurrence.py, so its definitions replace the reference's. What
+each group holds and must do is written once, in tests/self/conftest.py (load_variants).
 """
 
 WRONG = {

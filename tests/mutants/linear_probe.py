@@ -1,15 +1,7 @@
-"""Variants of kata 8 that the hidden suite must judge right.
+"""Variants of kata 8 that the hidden suite must judge right: WRONG, SLOW and CORRECT.
 
-Each variant is the reference solution with some functions redefined: the code below is
-appended to solutions/linear_probe.py, so its definitions replace the reference ones.
-
-WRONG holds mistakes learners really make, as (description, code, caught_by): caught_by
-names the hidden test functions meant to catch that mistake; the variant must fail at least
-one case of each, and the reference passes them all. SLOW holds right but unvectorized code,
-as (description, code): it must fail the scale checks and nothing else. CORRECT holds right
-answers written differently, as (description, code): other formula and summation orders,
-another layout of the update, argmin of negated logits; each must keep full marks under
-every OpenBLAS kernel.
+Each is appended to solutions/linear_probe.py, so its definitions replace the reference's. What
+each group holds and must do is written once, in tests/self/conftest.py (load_variants).
 """
 
 WRONG = {

@@ -1,17 +1,7 @@
-"""Variants of kata 1 that the hidden suite must judge right.
+"""Variants of kata 1 that the hidden suite must judge right: WRONG, SLOW and CORRECT.
 
-Each variant is the reference solution with some functions redefined: the code below is
-appended to solutions/lookup_tables.py, so its definitions replace the reference ones.
-Each group maps a name to an entry:
-
-    WRONG    name: (description, code, caught_by)  a mistake learners really make. caught_by
-             names the hidden test functions meant to catch it: the variant fails at least one
-             case of each, and the reference passes them all.
-    SLOW     name: (description, code)  right but unvectorized: it fails the scale checks and
-             nothing else.
-    CORRECT  name: (description, code)  a right answer written differently (other formula or
-             summation order, loops where no scale check applies): full marks under every
-             OpenBLAS kernel.
+Each is appended to solutions/lookup_tables.py, so its definitions replace the reference's. What
+each group holds and must do is written once, in tests/self/conftest.py (load_variants).
 """
 
 WRONG = {

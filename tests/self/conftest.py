@@ -49,9 +49,21 @@ def current_kernel() -> str | None:
 
 
 def load_variants(kata):
-    """The variants of a kata: {(group, name): (description, code, caught_by)}, caught_by the
-    names of the hidden tests a WRONG variant is meant to fail (empty where none is named).
-    A kata without its variants file has none here; test_contract reports the missing file."""
+    """The variants of a kata (tests/mutants/<kata>.py): {(group, name): (description, code,
+    caught_by)}. Each variant's code is appended to the reference solution, so its definitions
+    replace the reference's. The groups, each {name: entry}:
+
+        WRONG    (description, code, caught_by): a mistake learners really make. It fails at
+                 least one case of each hidden test function named in caught_by (the checks
+                 meant to catch it), which the reference passes, and so loses points.
+        SLOW     (description, code): right but unvectorized. It passes every check but the
+                 scale checks of what it slows down, and fails those on CPU time.
+        CORRECT  (description, code): right, written differently (another formula or
+                 summation order, eigh for svd, other signs, loops where no scale check
+                 bites). It keeps full marks under every OpenBLAS kernel.
+
+    caught_by is empty for SLOW and CORRECT. A kata without its variants file has none here;
+    test_contract reports the missing file."""
     if not kata.mutants.is_file():
         return {}
     spec = importlib.util.spec_from_file_location(f"_variants_{kata.name}", kata.mutants)
