@@ -16,6 +16,7 @@ A test function is one concept: its parametrized cases share its weight.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections import Counter
 
@@ -63,6 +64,12 @@ class Collector:
 
     def pytest_collection_finish(self, session):
         self.cases = Counter((item.module.__name__, item.originalname) for item in session.items)
+        # pytest, numpy and the collected suite live as long as the session: leave them out of
+        # the garbage collector's passes, which would otherwise walk them again and again
+        gc.freeze()
+
+    def pytest_sessionfinish(self, session):
+        gc.unfreeze()
 
     def _weight(self, item, kind: str) -> float:
         marker = item.get_closest_marker("points")
