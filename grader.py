@@ -10,16 +10,22 @@ In Jupyter:  import grader; grader.check("lookup_tables")
 
 import sys
 
-from grading.cli import PARALLEL, main
-from grading.results import grade
-from grading.sources import learner, solutions
-
 
 def check(*katas, solutions_folder=False):
     """Grade katas (default: all) and return the report; it displays itself in Jupyter."""
+    from grading.cli import PARALLEL, graded
+    from grading.sources import learner, solutions
+
     source = solutions() if solutions_folder else learner()
-    return grade(source, list(katas) or None, detailed=bool(katas), parallel=PARALLEL)
+    return graded(source, list(katas) or None, detailed=bool(katas), parallel=PARALLEL)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from grading import status as _status
+
+    code = _status.quick(sys.argv[1:])  # --list answers without loading the grader
+    if code is None:
+        from grading.cli import main
+
+        code = main()
+    sys.exit(code)

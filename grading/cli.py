@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import catalogue, confinement, report, sources
+from . import catalogue, confinement, report, sources, state
 from .catalogue import ROOT
 from .confinement import LEVELS, Limits
 from .judge import HIDDEN, JudgeFailed
@@ -40,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
                        help="grade a student's folder or .zip (only its kata files are taken; kata code is confined)")
     which.add_argument("--batch", metavar="DIR", help="grade every sub-folder or .zip of DIR as one submission")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--list", action="store_true", help="the katas in order, with their status and files")
+    mode.add_argument("--list", action="store_true", help="the katas in order, with the status of each file's last "
+                      "grade (nothing is graded), lesson and file")
     mode.add_argument("--hint", action="store_true", help="the next hint for KATA (default: the first unfinished)")
     mode.add_argument("--watch", action="store_true", help="regrade KATA each time its file is saved")
     mode.add_argument("--demo", metavar="KATA", help="run KATA's demo with your functions")
@@ -202,6 +203,14 @@ def run_batch(args, names) -> int:
     return 0
 
 
+def graded(source, names=None, **options) -> Grade:
+    """grade(), and the grade of each kata file remembered for --list (state.py)."""
+    before = state.fingerprints(source, names)
+    result = grade(source, names, **options)
+    state.record(result, before)
+    return result
+
+
 # ---------------------------------------------------------------- hints
 
 def _hint_state() -> dict:
@@ -302,22 +311,29 @@ def run(argv=None) -> int:
         return demos.run(args.demo, source, plot=args.plot)
     if args.hint:
         if not names:
-            todo = [k.kata.name for k in grade(source, limits=_limits(args), parallel=PARALLEL).katas
-                    if k.status != "done"]
-            if not todo:
+            from . import status
+
+            todo = status.first_unfinished(source, lambda n: graded(source, [n], limits=_limits(args)))
+            if todo is None:
                 print("Every kata passes: no hint needed.")
                 return 0
-            names = todo[:1]
+            names = [todo]
         print("\n\n".join(show_hint(n) for n in names))
         return 0
     if args.watch:
         return watch(args, source)
+    if args.list and not args.submission:
+        from . import status
+
+        flags = " --solutions" if args.solutions else f" --source {args.source}" if args.source else ""
+        print(status.Status(source.label, source.files, names or None, flags).text(color=status.use_color()))
+        return 0
     try:
         limits, probed = _limits(args), str(confinement.NOT_CONFINED)
         if args.submission:  # (the student's own files, as handed in, are not the student's secret)
             limits, probed = secure(args, _limits(args, confine=True), [Path(args.submission)], handed_in=False)
-        result = grade(source, names or None, detailed=bool(names) and not args.list, limits=limits,
-                       parallel=PARALLEL)
+        result = graded(source, names or None, detailed=bool(names) and not args.list, limits=limits,
+                        parallel=PARALLEL)
     finally:
         source.close()
     if args.json:  # first: whatever happens to the printing, the results are saved
