@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 from . import catalogue, confinement, report, sources, state
@@ -43,7 +42,8 @@ def parser() -> argparse.ArgumentParser:
     mode.add_argument("--list", action="store_true", help="the katas in order, with the status of each file's last "
                       "grade (nothing is graded), lesson and file")
     mode.add_argument("--hint", action="store_true", help="the next hint for KATA (default: the first unfinished)")
-    mode.add_argument("--watch", action="store_true", help="regrade KATA each time its file is saved")
+    mode.add_argument("--watch", action="store_true", help="regrade KATA each time its file is saved (kept warm: "
+                      "the result in well under a second), saying which checks newly pass or fail")
     mode.add_argument("--demo", metavar="KATA", help="run KATA's demo with your functions")
     p.add_argument("--plot", action="store_true", help="with --demo: also save pictures (needs matplotlib)")
     p.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json to FILE")
@@ -252,35 +252,10 @@ def list_katas(result: Grade) -> str:
 # ---------------------------------------------------------------- watch
 
 def watch(args, source) -> int:
-    """Regrade one kata whenever its file changes; move on when it is done (Ctrl-C stops)."""
-    fixed = _names(args.katas)
-    seen = None
-    current = fixed[0] if fixed else None
-    try:
-        while True:
-            if current is None:
-                overview = grade(source, limits=_limits(args), parallel=PARALLEL)
-                todo = [k.kata.name for k in overview.katas if k.status != "done"]
-                if not todo:
-                    print(overview)
-                    return 0
-                current = todo[0]
-            path = source.files.get(current)
-            stamp = path.stat().st_mtime_ns if path and path.exists() else None
-            if stamp != seen:
-                seen = stamp
-                result = grade(source, [current], detailed=True, limits=_limits(args))
-                if sys.stdout.isatty():
-                    print("\033[2J\033[H", end="")
-                print(result)
-                print(f"\nWatching {path} (Ctrl-C to stop) ...", flush=True)
-                if result.all_passed and not fixed:
-                    current, seen = None, None
-                    continue
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        print()
-        return 0
+    """Regrade one kata whenever its file changes, warm; move on when it is done (Ctrl-C stops)."""
+    from . import watch as watching
+
+    return watching.watch(source, _limits(args), _names(args.katas))
 
 
 # ---------------------------------------------------------------- main
