@@ -142,6 +142,11 @@ class Grade:
     def _repr_pretty_(self, printer, cycle):  # IPython and Jupyter
         printer.text(str(self))
 
+    def _repr_html_(self) -> str:  # a notebook shows this; a terminal, the text above
+        from . import notebook
+
+        return notebook.html_report(self)
+
 
 GATED = ("side", "validation")
 
