@@ -3,6 +3,7 @@
     python grader.py                    every kata: a table and the first thing to fix in each
     python grader.py lookup_tables      every failing check of one kata, with your output
     python grader.py --hint lookup_tables
+    python grader.py --examples lookup_tables
     python grader.py --list | --watch | --solutions | --json results.json
 
 In Jupyter (a notebook at the project's root or in katas/):

@@ -44,6 +44,8 @@ def parser() -> argparse.ArgumentParser:
     mode.add_argument("--hint", action="store_true", help="the next hint for KATA (default: the first unfinished)")
     mode.add_argument("--watch", action="store_true", help="regrade KATA each time its file is saved (kept warm: "
                       "the result in well under a second), saying which checks newly pass or fail")
+    mode.add_argument("--examples", action="store_true", help="run the docstring examples of KATA's file (default: "
+                      "every kata) in a sandboxed worker, and show those that differ")
     mode.add_argument("--demo", metavar="KATA", help="run KATA's demo with your functions")
     p.add_argument("--plot", action="store_true", help="with --demo: also save pictures (needs matplotlib)")
     p.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json to FILE")
@@ -297,6 +299,12 @@ def run(argv=None) -> int:
         return 0
     if args.watch:
         return watch(args, source)
+    if args.examples:
+        if args.submission:
+            raise UsageError("--examples runs the examples of your own files (katas/, --source DIR, --solutions)")
+        from . import examples
+
+        return examples.run(source, names, _limits(args))
     if args.list and not args.submission:
         from . import status
 
