@@ -73,8 +73,8 @@ def hint(name=None) -> "Text":
             return Text("Every kata passes: no hint needed.")
     if name not in catalogue.BY_NAME:
         raise ValueError(f"no kata named {name!r}; the katas are {', '.join(catalogue.BY_NAME)}")
-    text = cli.show_hint(name)
-    return Text(text.replace(f"python grader.py --hint {name}", f'grader.hint("{name}")'))
+    text = cli.show_hint(name).replace("Run it again for the next hint", f'Run grader.hint("{name}") again for the next hint')
+    return Text(text)
 
 
 def status_of(names: list, solutions_folder: bool = False) -> status.Status:

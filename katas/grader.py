@@ -10,13 +10,13 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-_spec = importlib.util.spec_from_file_location("grader", _ROOT / "grader.py")
-_grader = importlib.util.module_from_spec(_spec)
-
 if __name__ == "__main__":
+    import runpy
+
     sys.argv[0] = str(_ROOT / "grader.py")
-    _grader.__name__ = "__main__"
-    _spec.loader.exec_module(_grader)  # runs the command line, and exits
+    runpy.run_path(sys.argv[0], run_name="__main__")  # the command line; it exits
 else:
+    _spec = importlib.util.spec_from_file_location("grader", _ROOT / "grader.py")
+    _grader = importlib.util.module_from_spec(_spec)
     sys.modules[__name__] = _grader  # `import grader` gives the root grader itself
     _spec.loader.exec_module(_grader)
