@@ -285,7 +285,7 @@ def run(argv=None) -> int:
         from . import demos
 
         _names([args.demo])
-        return demos.run(args.demo, source, plot=args.plot)
+        return demos.run(args.demo, source, plot=args.plot, reference_run=args.solutions)
     if args.hint:
         if not names:
             from . import status
