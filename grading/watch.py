@@ -32,6 +32,7 @@ TIMED_NICE = 5
 TIMED = "scale"
 UNTIMED = "not scale"
 SHOWN = 6  # checks named per kind of change
+NEVER = object()  # the stamp of a file before its first look (a missing file included)
 
 
 class _Yielding(judge.Judge):
@@ -191,7 +192,7 @@ class Watch:
 
     def run(self) -> int:
         current = self.fixed[0] if self.fixed else None
-        seen = None
+        seen = NEVER
         with contextlib.suppress(ValueError):  # (not the main thread) a TERM stops as Ctrl-C does
             signal.signal(signal.SIGTERM, _interrupt)
         try:
@@ -202,7 +203,7 @@ class Watch:
                     if current is None:
                         print(grade(self.source, limits=self.limits, judged_by=self.warm))
                         return 0
-                    seen = None
+                    seen = NEVER
                 path = self.source.files.get(current)
                 stamp = _stamp(path)
                 if stamp != seen:
