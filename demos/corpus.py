@@ -113,16 +113,6 @@ def tokenize(text: str) -> list:
     return [_WORD.findall(part) for part in _BREAK.split("\n".join(kept).lower())]
 
 
-def _texts():
-    try:
-        from pydoc_data.topics import topics  # a dict of plain strings (some builds leave it out)
-        yield from topics.values()
-    except ImportError:
-        pass
-    for path in _sources():
-        yield from _docstrings(path)
-
-
 def _sources() -> list:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     found = []
@@ -141,9 +131,10 @@ def _file_sentences(path) -> list:
 
 
 def _collected():
-    """The sentences of every text, in _texts() order, one list per text source. Where a
-    process can be forked, a second one reads and parses the later half of the files (by size)
-    meanwhile: collecting is a few seconds of CPU time, halved on two cores."""
+    """The sentences of every text (the help topics, then the docstrings of each file in turn), one
+    list per text source. Where a process can be forked, a second one reads and parses the later
+    half of the files (by size) meanwhile: collecting is a few seconds of CPU time, halved on two
+    cores."""
     try:
         from pydoc_data.topics import topics
         yield _kept(topics.values())
