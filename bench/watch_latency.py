@@ -10,7 +10,7 @@ watch has printed (whole lines, flushed):
 Medians over the saves (the first save after the watch starts is left out). Also the CPU
 seconds the judge of the untimed checks spent on a save, with its fork server and workers: on a
 quiet machine the first result comes about that long after the save (plus the poll, at most
-0.05 s), the scale checks running meanwhile on the other core, at a lower priority. On a
+0.02 s), the scale checks running meanwhile on the other core, at a lower priority. On a
 machine busy with other work the wall times grow, the CPU times hardly. Target: the first
 result in under 0.5 s on a 2-core machine for every kata.
 """

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import catalogue, judge, procs, state, status
 from .results import Grade, grade
 
-POLL = 0.05  # seconds between two looks at the file
+POLL = 0.02  # seconds between two looks at the file (a stat: nothing to the machine)
 # The judge of the scale checks yields the cores to the other while both run: a scale check
 # measures CPU time, which a lower priority does not change, and the untimed checks come
 # first. Mildly: on a machine busy with other work its wall time grows 3 to 4 times at most.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grading import catalogue, demos, examples, sources, state, status
+from grading import catalogue, demos, examples, sources, status
 from grading.catalogue import ROOT
 from grading.confinement import Limits
 from grading.results import grade
