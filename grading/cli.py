@@ -43,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
                       "grade (nothing is graded), lesson and file")
     mode.add_argument("--hint", action="store_true", help="the next hint for KATA (default: the first unfinished)")
     mode.add_argument("--watch", action="store_true", help="regrade KATA each time its file is saved (kept warm: "
-                      "the result in well under a second), saying which checks newly pass or fail")
+                      "the first result a few tenths of a second after a save), saying which checks newly pass or fail")
     mode.add_argument("--examples", action="store_true", help="run the docstring examples of KATA's file (default: "
                       "every kata) in a sandboxed worker, and show those that differ")
     mode.add_argument("--demo", metavar="KATA", help="run KATA's demo with your functions")
