@@ -122,6 +122,8 @@ def record(grade, before: dict) -> None:
         grades[_key(k.file)] = entry(k, sha)
         changed = True
     if changed:
+        for key in [key for key in grades if not os.path.exists(key)]:  # files gone since: forgotten
+            del grades[key]
         save(data)
 
 
