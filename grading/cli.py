@@ -52,7 +52,8 @@ def parser() -> argparse.ArgumentParser:
     inst.add_argument("--out", metavar="CSV", help="with --batch: the grade sheet (submission, one column per kata, "
                       "total, max_score, notes)")
     inst.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                      help="with --batch: submissions graded at once (default: the number of cores)")
+                      help="with --batch: submissions graded at once (default: the number of cores); with "
+                           "--submission: at most N judges (at most 2)")
     inst.add_argument("--json-dir", metavar="DIR", help="with --batch: one Gradescope results.json per submission")
     inst.add_argument("--similarity", metavar="CSV", help="with --batch: pairs of submissions with suspiciously "
                       "similar code, kata by kata (and against solutions/)")
@@ -333,7 +334,7 @@ def run(argv=None) -> int:
         if args.submission:  # (the student's own files, as handed in, are not the student's secret)
             limits, probed = secure(args, _limits(args, confine=True), [Path(args.submission)], handed_in=False)
         result = grade(source, names or None, detailed=bool(names) and not args.list, limits=limits,
-                       parallel=PARALLEL)
+                       parallel=min(PARALLEL, args.jobs) if args.submission else PARALLEL)
     finally:
         source.close()
     if args.json:  # first: whatever happens to the printing, the results are saved

@@ -3,6 +3,7 @@ its cgroup: how much there is, how much to give each worker, and whether the ker
 process for want of it.
 
     python -m grading.container --worker-mb     the --memory-mb to grade with here
+    python -m grading.container --judges        the -j to grade one submission with here
 
 cgroup v2 keeps the limit in memory.max and the kills in memory.events (oom_kill); v1 in
 memory.limit_in_bytes and memory.oom_control. The limit is the smallest one set on the way
@@ -111,13 +112,19 @@ def killed_in(folders) -> bool:
     return False
 
 
+def judges(limit: int | None) -> int:
+    """Judges to grade one submission with in a container of `limit` MiB: two (each with one
+    worker at a time) where two workers fit, else one."""
+    return 1 if limit is not None and limit < RESERVE_MB + JUDGES * 2 * REFERENCE_MB else JUDGES
+
+
 def worker_mb(limit: int | None) -> int:
     """The memory cap for each worker in a container of `limit` MiB: what is left once the
-    grader's own processes have their share, split between the two judges' workers, never
-    less than the reference solutions need nor more than the default cap."""
+    grader's own processes have their share, split between the judges' workers, never less
+    than the reference solutions need nor more than the default cap."""
     if limit is None:
         return DEFAULT_WORKER_MB
-    return max(REFERENCE_MB, min(DEFAULT_WORKER_MB, (limit - RESERVE_MB) // JUDGES))
+    return max(REFERENCE_MB, min(DEFAULT_WORKER_MB, (limit - RESERVE_MB) // judges(limit)))
 
 
 def out_of_memory(since: int, cap_mb: int = 0, killed: bool = False) -> str:
@@ -137,12 +144,14 @@ def main(argv=None) -> int:
     limit = limit_mb()
     if argv == ["--worker-mb"]:
         print(worker_mb(limit))
+    elif argv == ["--judges"]:
+        print(judges(limit))
     elif argv == ["--oom-kills"]:
         print(oom_kills())
     elif argv == ["--limit-mb"]:
         print(limit if limit is not None else "")
     else:
-        print("usage: python -m grading.container --worker-mb | --limit-mb | --oom-kills", file=sys.stderr)
+        print("usage: python -m grading.container --worker-mb | --judges | --limit-mb | --oom-kills", file=sys.stderr)
         return 2
     return 0
 

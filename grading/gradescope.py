@@ -238,11 +238,12 @@ cd "$ROOT/source" || exit 1
 # Kata code may use what the container leaves once the grader has its share (Gradescope's
 # default container has 768 MB; its cgroup says how much there is).
 MEMORY_MB="${AUTOGRADER_MEMORY_MB:-$("$PY" -m grading.container --worker-mb 2>/dev/null)}"
+JUDGES="${AUTOGRADER_JUDGES:-$("$PY" -m grading.container --judges 2>/dev/null)}"
 OOM_BEFORE=$("$PY" -m grading.container --oom-kills 2>/dev/null || echo 0)
 echo "run_autograder: container memory $("$PY" -m grading.container --limit-mb 2>/dev/null || true) MiB" \\
-     "(empty: no limit), kata code capped at ${MEMORY_MB:-the default} MB"
+     "(empty: no limit), kata code capped at ${MEMORY_MB:-the default} MB, ${JUDGES:-2} judge(s)"
 "$PY" grader.py --submission "$ROOT/submission" --json "$ROOT/results/results.json" \\
-    --gradescope-visibility "$VISIBILITY" ${MEMORY_MB:+--memory-mb "$MEMORY_MB"}
+    --gradescope-visibility "$VISIBILITY" ${MEMORY_MB:+--memory-mb "$MEMORY_MB"} ${JUDGES:+-j "$JUDGES"}
 status=$?
 if [ ! -s "$ROOT/results/results.json" ]; then
     OOM_AFTER=$("$PY" -m grading.container --oom-kills 2>/dev/null || echo 0)

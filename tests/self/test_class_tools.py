@@ -306,8 +306,8 @@ def test_no_limit_reads_as_none(tmp_path):
 def test_kata_code_gets_what_the_grader_leaves_of_the_container():
     assert container.worker_mb(None) == 2048
     assert container.worker_mb(768) == container.REFERENCE_MB  # Gradescope's default container
-    assert container.worker_mb(768) + container.RESERVE_MB <= 768
-    assert container.worker_mb(1536) == (1536 - container.RESERVE_MB) // 2
+    assert container.judges(768) == 1 and container.worker_mb(768) + container.RESERVE_MB <= 768
+    assert container.judges(1536) == 2 and container.worker_mb(1536) == (1536 - container.RESERVE_MB) // 2
     assert container.worker_mb(8192) == 2048
 
 
