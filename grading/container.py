@@ -21,6 +21,7 @@ DEFAULT_WORKER_MB = 2048     # Limits.memory_mb: where the container sets no lim
 RESERVE_MB = 384             # the grader's own processes (judges, fork servers), measured at ~300 MiB
 REFERENCE_MB = 384           # the least a worker needs for the reference solutions' scale checks
 JUDGES = 2                   # --submission grades with two judges at once, so two workers may peak together
+TWO_JUDGES_MB = 1536         # the least container for two: 768 MB killed a reference worker now and then
 
 
 def _own_paths(text: str) -> dict:
@@ -115,7 +116,7 @@ def killed_in(folders) -> bool:
 def judges(limit: int | None) -> int:
     """Judges to grade one submission with in a container of `limit` MiB: two (each with one
     worker at a time) where two workers fit, else one."""
-    return 1 if limit is not None and limit < RESERVE_MB + JUDGES * 2 * REFERENCE_MB else JUDGES
+    return 1 if limit is not None and limit < TWO_JUDGES_MB else JUDGES
 
 
 def worker_mb(limit: int | None) -> int:
