@@ -287,6 +287,8 @@ def run(argv=None) -> int:
         raise UsageError("--json-dir, --similarity, --only, --shard and --feedback-dir go with --batch")
     if not (args.batch or args.merge) and (args.out or args.stats or args.roster or args.gradebook):
         raise UsageError("--out, --stats, --roster and --gradebook go with --batch or --merge")
+    if args.classroom_result and (args.batch or args.merge):
+        raise UsageError("--classroom-result goes with a single grading, not --batch or --merge")
     if args.gradescope_zip or args.classroom_workflow or args.student_repo:
         from . import classroom, gradescope
 

@@ -26,6 +26,11 @@ def _check(args) -> None:
         raise _usage("--gradebook needs --roster (who each submission is)")
     if args.only and args.shard:
         raise _usage("--only and --shard do not go together")
+    if args.only and args.stats:
+        raise _usage("--stats counts the whole class: not with --only (regrade, then run --stats on the batch, "
+                     "or --merge the sheet)")
+    if args.shard and args.similarity:
+        raise _usage("--similarity compares every pair of the class: run it without --shard")
 
 
 def _paths(args, folder: Path) -> list:

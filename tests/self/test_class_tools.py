@@ -669,3 +669,21 @@ def test_a_roster_cell_cannot_become_a_formula(tmp_path):
     _, rows, _ = sheets.gradebook("moodle", head, [["ana", "10", "10", "10", ""]], roster, "A")
     assert all(not c.startswith(safe.FORMULA_START) or c.startswith("'") for c in rows[0] if c)
     assert rows[0][0] == "'-x" and rows[0][2] == "'=1+1"
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--batch", "x", "--out", "s.csv", "--stats", "t.csv", "--only", "ana"], "not with --only"),
+    (["--batch", "x", "--shard", "1/2", "--similarity", "p.csv"], "without --shard"),
+    (["--batch", "x", "--only", "ana"], "give it with --out"),
+    (["--batch", "x", "--gradebook", "canvas", "c.csv"], "needs --roster"),
+    (["--stats", "s.csv"], "go with --batch or --merge"),
+    (["--feedback-dir", "fb"], "go with --batch"),
+    (["--batch", "x", "--classroom-result", "o"], "single grading"),
+    (["--merge", "nothing.csv", "--out", "g.csv"], "nothing.csv"),
+])
+def test_options_that_do_not_fit_are_usage_errors(tmp_path, args, said):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "ana").mkdir()
+    (tmp_path / "s.csv").write_text("submission,lookup_tables,total,max_score,notes\n")
+    code, _, err = grader(*args, cwd=tmp_path)
+    assert code == 2 and said in err, err
