@@ -114,8 +114,9 @@ def summary_markdown(grade: Grade, visibility: str = DEFAULT_VISIBILITY) -> str:
     unfinished = [k for k in grade.katas if k.status != "done"]
     if unfinished:
         nxt = unfinished[0].kata.name
-        lines += ["", f"Run `python grader.py {md(nxt)}` on your own machine for every failing check "
-                      f"of {md(nxt)}, and `python grader.py --hint {md(nxt)}` for a hint."]
+        # (a catalogue name, [a-z_]: as it is inside a code span, where a backslash would show)
+        lines += ["", f"Run `python grader.py {nxt}` on your own machine for every failing check "
+                      f"of {md(nxt)}, and `python grader.py --hint {nxt}` for a hint."]
     else:
         lines += ["", "Every check passes. Well done."]
     return "\n".join(lines)

@@ -185,6 +185,7 @@ def test_the_markdown_summary_escapes_what_could_become_markup():
     md = gradescope.summary_markdown(grade)
     assert "<img" not in md.replace("\\<img", "") and "\\<img" in md and "\\|\\*x\\*" in md
     assert md.count("\n| ") == 2  # the header row and the kata's row: no cell boundary added
+    assert f"`python grader.py --hint {FIRST.name}`" in md  # no escape inside a code span
 
 
 def test_markdown_blocks_cannot_be_closed_from_inside():
