@@ -1,6 +1,7 @@
 """The katas, in order: the one list the grader, the reports and the project's tests read.
 
-Adding a kata means adding one entry here and its files:
+Adding a kata means adding one entry here, its section in katas/KATAS.md (the contract:
+its functions, shapes, errors and edge cases) and its files:
     katas/<name>.py        the stub the learner fills in
     katas/<name>.md        the lesson
     solutions/<name>.py    the reference solution
