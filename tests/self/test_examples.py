@@ -54,3 +54,37 @@ def test_docstring_examples_pass_on_the_reference(kata):
     assert attempted, f"{kata.name}: no docstring example ran"
     assert not failed, f"{kata.name}: {failed} of {attempted} docstring examples fail on the reference:\n" + \
         "".join(report)
+
+
+def _blocks(markdown: str):
+    """(language, text) of each fenced code block, in order."""
+    import re
+
+    return re.findall(r"^```(\w*)\n(.*?)^```$", markdown, flags=re.M | re.S)
+
+
+def _prints(kata) -> bool:
+    return kata.lesson.is_file() and any(language == "python" and "print(" in code
+                                         for language, code in _blocks(kata.lesson.read_text()))
+
+
+@pytest.mark.parametrize("kata", [k for k in KATAS if _prints(k)], ids=lambda k: k.name)
+def test_lesson_code_prints_what_the_lesson_shows(kata):
+    """A ```python block of a lesson that prints is followed by a block of exactly what it prints
+    (run with the reference's functions): the numbers a lesson quotes come from its own code."""
+    import contextlib
+    import io
+
+    blocks = _blocks(kata.lesson.read_text())
+    ran = 0
+    for i, (language, code) in enumerate(blocks):
+        if language != "python" or "print(" not in code:
+            continue
+        assert i + 1 < len(blocks) and blocks[i + 1][0] == "", \
+            f"{kata.lesson.name}: a ```python block that prints is followed by a ``` block of its output"
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), np.printoptions(**DEFAULT_PRINTING):
+            exec(compile(code, f"{kata.lesson.name} block {i}", "exec"), dict(_solution_namespace(kata)))
+        shown = [line.rstrip() for line in blocks[i + 1][1].splitlines()]
+        printed = [line.rstrip() for line in out.getvalue().splitlines()]
+        assert printed == shown, f"{kata.lesson.name}: the code prints\n" + "\n".join(printed)
