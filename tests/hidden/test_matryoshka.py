@@ -453,11 +453,14 @@ def test_funnel_search_shortlist_ties_keep_the_lower_index(kata):
 def near_ties():
     """Keys whose cosines with the query differ by about 1e-9, far above rounding (1e-16) and far
     below what a rounded score (to 8 decimals, or np.isclose) tells apart; the higher index is
-    the better key each time."""
+    the better key each time. Keys 0..2 are far behind in both passes."""
     q = np.array([[1.0, 0.0, 1.0, 0.0]])
-    K = np.array([[1.0, 1.0, 1.0, 1.0],            # full cosine 0.70710678...
+    K = np.array([[0.0, 1.0, 0.0, 1.0],            # keys 0..2: prefix and full cosines 0 or below
+                  [-1.0, 0.0, 0.0, 1.0],
+                  [0.0, 1.0, -1.0, 0.0],
+                  [1.0, 1.0, 1.0, 1.0],            # full cosine 0.70710678...
                   [1.0, 1.0, 1.0, 1.0 - 1e-8],     # a hair shorter: full cosine higher by about 1.8e-9
-                  [1.0, 1.0 - 5e-9, 0.0, 9.0],     # prefix cosine higher than keys 0, 1, 3's by about 1.8e-9
+                  [1.0, 1.0 - 5e-9, 0.0, 9.0],     # prefix cosine higher than keys 3, 4, 6's by about 1.8e-9
                   [1.0, 1.0, 0.0, 9.0]])
     return q, K
 
@@ -466,12 +469,12 @@ def near_ties():
 def test_funnel_search_near_ties_are_no_ties(kata, case):
     """funnel_search orders cosines that differ by 1e-9 by value: only bit-equal scores tie"""
     q, K = near_ties()
-    args = {"in the full pass": (2, 2, 4), "at the edge of the shortlist": (1, 2, 1)}[case]
+    args = {"in the full pass": (2, 2, 7), "at the edge of the shortlist": (1, 2, 1)}[case]
     called = kata.funnel_search(q, K, *args)
     got = as_ints(called, (1, args[0]))
     expected = plain_funnel(q, K, *args)
     equal(called, got, expected, "a tie is a bit-equal score; scores that differ by 1e-9 are ordered by "
-          "value (no rounding, no np.isclose): key 1's full cosine beats key 0's, key 2's prefix beats key 0's")
+          "value (no rounding, no np.isclose): key 4's full cosine beats key 3's, key 5's prefix beats key 3's")
 
 
 @pytest.mark.validation
