@@ -363,6 +363,7 @@ class Kata:
         self._calls: set = set()  # the functions called since the last take
         self._scale: tuple | None = None  # (CPU seconds per call, why) during a scale check
         self._heavy = False  # a reply this large came in since the last take: see take_heavy
+        self._echo = False  # whether calls send their arguments back: see watching_inputs
         self._cpu_used = 0.0  # the most CPU seconds one call spent during the current scale check
         self.last: Called | None = None
         self._confinement: list = []  # the levels the kata's workers reached since the last take
@@ -500,6 +501,17 @@ class Kata:
         finally:
             self._scale = None
 
+    @contextlib.contextmanager
+    def watching_inputs(self):
+        """Inside the block the arguments of every call (up to ECHO_BYTES) come back after it,
+        so that checks.unchanged can tell whether the call changed them in place. Side checks
+        watch; other checks spare the worker and the judge the copies."""
+        self._echo = True
+        try:
+            yield self
+        finally:
+            self._echo = False
+
     def take_cpu(self) -> float:
         """The most CPU seconds one call spent in the last scale check (for its record)."""
         used, self._cpu_used = self._cpu_used, 0.0
@@ -523,7 +535,7 @@ class Kata:
                                                                             WALL_PER_CPU * cpu_limit)
         seconds = min(seconds, self._check_budget(f"{called}"))
         start = time.monotonic()
-        echo = _array_bytes(args) + _array_bytes(kwargs) <= ECHO_BYTES
+        echo = self._echo and _array_bytes(args) + _array_bytes(kwargs) <= ECHO_BYTES
         failure = None
         try:
             reply, used = worker.call({"func": func, "args": list(args), "kwargs": dict(kwargs), "echo": echo},

@@ -5,6 +5,7 @@ a grading.sandbox.Kata whose calls run in a separate worker process. The judge p
 which file to grade; run by hand, `pytest tests/hidden --kata-dir solutions` works too.
 """
 
+import contextlib
 import gc
 import json
 import sys
@@ -69,12 +70,13 @@ def kata(request):
     proxy.take_output()
     proxy.take_calls()
     scale = request.node.get_closest_marker("scale")
-    if scale is None:
+    with contextlib.ExitStack() as stack:
+        if scale is not None:  # the machine's speed scales the limit; how busy it is does not (CPU time)
+            seconds, why = scale.args
+            stack.enter_context(proxy.scaled(seconds * cpu.factor(), why))
+        if request.node.get_closest_marker("side") is not None:  # checks.unchanged needs the arguments back
+            stack.enter_context(proxy.watching_inputs())
         yield proxy
-    else:  # the machine's speed scales the limit; how busy it is does not (CPU time, not wall time)
-        seconds, why = scale.args
-        with proxy.scaled(seconds * cpu.factor(), why):
-            yield proxy
     if proxy.take_heavy():
         gc.collect()
     # Nothing the kata's code started survives its check. In the judge (a subreaper) that

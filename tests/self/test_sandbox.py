@@ -146,7 +146,10 @@ def test_in_place_changes_are_seen(tmp_path):
             return 0.0
     """)
     try:
-        called = k.f(np.array([3, 1, 2]))
+        with pytest.raises(AssertionError, match="needs a side check"):
+            checks.unchanged(k.f(np.array([3, 1, 2])))  # outside a side check, arguments do not come back
+        with k.watching_inputs():
+            called = k.f(np.array([3, 1, 2]))
         with pytest.raises(Mismatch, match="changed x in place"):
             checks.unchanged(called)
     finally:
