@@ -16,7 +16,7 @@ import numpy as np
 
 from . import show
 from .outcomes import Mismatch
-from .sandbox import ECHO_BYTES, Called
+from .calls import ECHO_BYTES, Called
 
 
 def _returned(called: Called) -> str:

@@ -6,6 +6,7 @@ import os
 import sys
 
 from .catalogue import ROOT
+from .outcomes import Kind
 from .results import Check, Grade, KataResult
 
 
@@ -117,7 +118,7 @@ def detail(grade: Grade) -> str:
             continue
         shown_not_started = set()
         for c in k.failures:
-            if c.kind == "not_started":  # one line per unstarted function, not one per check
+            if c.kind == Kind.NOT_STARTED:  # one line per unstarted function, not one per check
                 if c.message in shown_not_started:
                     continue
                 shown_not_started.add(c.message)
@@ -132,6 +133,30 @@ def detail(grade: Grade) -> str:
         if k.failures:
             lines.append(f"  Stuck? python grader.py --hint {k.kata.name}")
     return "\n".join(lines)
+
+
+def text(grade: Grade) -> str:
+    """The report of a grading: every failing check of the katas graded in detail, else the summary."""
+    return detail(grade) if grade.detailed else summary(grade)
+
+
+class Report:
+    """A Grade as a learner reads it, which is what grader.check returns: it shows itself as
+    text in a terminal, in IPython and in Jupyter. Its other attributes are the Grade's."""
+
+    def __init__(self, grade: Grade):
+        self.grade = grade
+
+    def __str__(self) -> str:
+        return text(self.grade)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle):  # IPython and Jupyter
+        printer.text(str(self))
+
+    def __getattr__(self, name: str):
+        return getattr(self.grade, name)
 
 
 def gradescope(grade: Grade) -> dict:

@@ -20,10 +20,11 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import confinement, cpu, procs, safe, show, wire
+from .calls import ECHO_BYTES, Called
 from .confinement import Limits
 from .outcomes import Crashed, ImportFailed, Mismatch, Missing, NotStarted, Raised, TimedOut, Unreadable
 
@@ -32,36 +33,6 @@ REPLY_LIMIT = 2 << 30  # bytes of one reply, when the worker has no memory cap t
 WALL_PER_CPU = 10  # a scale check's wall-time cap, in multiples of its CPU limit: for hangs only
 
 
-@dataclass
-class Called:
-    """One call of a kata function and what it returned."""
-
-    func: str
-    args: tuple
-    kwargs: dict
-    params: list = field(default_factory=list)
-    value: object = None
-    output: str = ""
-    changed: list | None = field(default_factory=list)  # arguments changed in place; None: too large to tell
-    label: str = ""  # names the part of the result a message is about, e.g. "dW_in"
-
-    def __str__(self) -> str:
-        names = list(self.params) + [None] * len(self.args)
-        parts = [show.argument(n, a) for n, a in zip(names, self.args)]
-        parts += [show.argument(k, v) for k, v in self.kwargs.items()]
-        return f"{self.func}({', '.join(parts)})"
-
-    def part(self, index: int, label: str) -> "Called":
-        """Item `index` of a tuple result, named `label` in messages."""
-        value = self.value
-        if not isinstance(value, (tuple, list)) or len(value) <= index:
-            raise Mismatch(f"Called {self} -> returned {show.value(value)}, expected a tuple "
-                           f"with {label} at position {index}: see the docstring for what it returns.")
-        return Called(self.func, self.args, self.kwargs, self.params, value[index], self.output,
-                      self.changed, label)
-
-
-ECHO_BYTES = 8 << 20  # arguments up to this size come back after the call, to be compared here
 HEAVY_BYTES = 64 << 20  # a reply this large is collected as soon as its check is over
 
 
@@ -254,7 +225,7 @@ class Worker:
         try:
             answer = server.ask({"op": "spawn", "file": str(file), "name": name,
                                  "callables": str(callables) if callables else None,
-                                 "limits": asdict(self.limits), "cwd": str(cwd or file.parent)},
+                                 "limits": self.limits.to_json(), "cwd": str(cwd or file.parent)},
                                 [requests_in, replies_out])
         except BaseException:
             for fd in (requests_out, replies_in):

@@ -267,7 +267,7 @@ def touches_scale_checks(kata, code: str, solution_records) -> bool:
     that one calls, or a private helper (which any function may call)."""
     import ast
 
-    called = {f for r in solution_records[kata.name] if r["role"] == "scale" for f in r["calls"]}
+    called = {f for r in solution_records[kata.name] if r.role == "scale" for f in r.calls}
     defined = {n.name for n in ast.parse(code).body if isinstance(n, (ast.FunctionDef, ast.Assign, ast.ClassDef))
                and hasattr(n, "name")}
     return bool(defined & called) or any(name.startswith("_") for name in defined)

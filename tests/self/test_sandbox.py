@@ -10,7 +10,8 @@ import pytest
 from grading import checks, procs, sandbox, wire
 from grading.catalogue import ROOT
 from grading.outcomes import Crashed, ImportFailed, Mismatch, NotStarted, Raised, TimedOut, Unreadable
-from grading.sandbox import Kata, Limits
+from grading.confinement import Limits
+from grading.sandbox import Kata
 
 
 
@@ -268,7 +269,7 @@ def test_a_judge_grades_request_after_request_and_restarts_when_killed():
         j.proc.wait()
         again = j.run([kata.name], {kata.name: kata.solution})
         assert j.proc.pid != pid
-    assert [r["passed"] for r in first] == [r["passed"] for r in again] and all(r["passed"] for r in first)
+    assert [r.passed for r in first] == [r.passed for r in again] and all(r.passed for r in first)
 
 
 def test_sys_exit_in_a_call_is_an_error_not_a_pass(tmp_path):
