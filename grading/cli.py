@@ -178,12 +178,12 @@ def run_batch(args, names) -> int:
         raise UsageError("-j must be at least 1")
     limits, probed = secure(args, _limits(args, confine=True), sources.batch(folder_path)[:1])
     rows = batch.grade_all(folder_path, names or None, limits, args.jobs)
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     width = max([len(r[0]) for r in rows] + [10])
     print(f"{'submission':<{width}}  " + "  ".join(f"{k.number:>5}" for k in katas) + "  total")
     for name, result, note in rows:
-        cells = [f"{k.score:>5g}" for k in result.katas] if result else ["    -"] * len(katas)
-        total = f"{result.score:g}/{result.max_score:g}" if result else f"0 ({note})"
+        cells = [f"{report.points(k.score):>5}" for k in result.katas] if result else ["    -"] * len(katas)
+        total = f"{report.points(result.score)}/{report.points(result.max_score)}" if result else f"0 ({note})"
         print(f"{name:<{width}}  " + "  ".join(cells) + f"  {total}")
     if args.out:
         batch.write_csv(rows, args.out, names or None)

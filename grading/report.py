@@ -25,7 +25,8 @@ STATUS_COLOR = {"done": "32", "in progress": "33", "not started": "2", "does not
                 "not graded": "31"}
 
 
-def _points(x: float) -> str:
+def points(x: float) -> str:
+    """Points as every report writes them: 10, 12.5, 12.83 (scores are rounded to 0.01)."""
     return f"{x:g}" if x == int(x) else f"{x:.2f}".rstrip("0")
 
 
@@ -43,8 +44,8 @@ def table(grade: Grade) -> str:
     for k in grade.katas:
         status = _color(f"{k.status:<15}", STATUS_COLOR[k.status])
         lines.append(f"{k.kata.number:>2}  {k.kata.name:<{width}}  {status}  "
-                     f"{_points(k.score):>5}/{_points(k.max_score)}")
-    lines.append(f"{'':>2}  {'total':<{width}}  {'':<15}  {_points(grade.score):>5}/{_points(grade.max_score)}")
+                     f"{points(k.score):>5}/{points(k.max_score)}")
+    lines.append(f"{'':>2}  {'total':<{width}}  {'':<15}  {points(grade.score):>5}/{points(grade.max_score)}")
     return "\n".join(lines)
 
 
@@ -85,7 +86,7 @@ def summary(grade: Grade) -> str:
 
 def _check_block(c: Check) -> list:
     mark = "✗" if _fancy() else "x"
-    lines = [f"{mark} {c.title}  ({_points(round(c.score, 2))}/{_points(round(c.max_score, 2))})",
+    lines = [f"{mark} {c.title}  ({points(round(c.score, 2))}/{points(round(c.max_score, 2))})",
              f"    {c.message}"]
     for frame in c.where[:-1][-3:]:  # the innermost line is already in the message
         lines.append(f"    called from line {frame['line']}, in {frame['function']}: {frame['code']}")

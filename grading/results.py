@@ -174,7 +174,7 @@ def grade(source: Source, names=None, detailed: bool = False, limits: Limits | N
     """Grade the katas `names` (default: all) of `source` with the hidden suite, in up to
     `parallel` judge processes at once, or all in `judged_by`, a judge kept for many
     submissions. If every kata's judge fails, the grader itself is broken: JudgeFailed."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     limits = limits or Limits()
     start = time.perf_counter()
     files = {k.name: source.files.get(k.name) for k in katas}

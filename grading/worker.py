@@ -114,6 +114,7 @@ def public_functions(module) -> dict:
 
 
 def load_module(path: str, name: str):
+    """Import the file `path` as module `name` (sources.load_module is the judge side's)."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
