@@ -1,6 +1,7 @@
 """The katas, in order: the one list the grader, the reports and the project's tests read.
 
-Adding a kata means adding one entry here and its files:
+Adding a kata means adding one entry here, its section in katas/KATAS.md (the contract:
+its functions, shapes, errors and edge cases) and its files:
     katas/<name>.py        the stub the learner fills in
     katas/<name>.md        the lesson
     solutions/<name>.py    the reference solution
@@ -102,15 +103,17 @@ KATAS: tuple[Kata, ...] = (
         "walk over the entries of copy.reshape(-1) (a view, so writing to it changes the copy), set each to "
         "old + h and old - h, call f on the whole copy, put old back, and divide the difference by 2h.",
         "logsumexp: m = np.max(X, axis=axis, keepdims=True), with 0 wherever m is not finite; then "
-        "log(sum(exp(X - m), axis)) plus m without the kept axis. info_nce: divide each row by its norm "
-        "(clamped at 1e-12), S = n1 @ n2.T / temperature, loss = mean(logsumexp(S, axis=1) - diag(S)); the "
+        "log(sum(exp(X - m), axis)) plus m without the kept axis (initial=-np.inf in np.max makes an empty "
+        "axis -inf; a +inf max gives +inf). info_nce: divide each row by its norm (rows shorter than 1e-12 "
+        "become zeros), S = n1 @ n2.T / temperature, loss = mean(logsumexp(S, axis=1) - diag(S)); the "
         "lesson's 2 x 2 example must give log 2.",
         "info_nce_grad, first with respect to n1 and n2: P = softmax of each row of S (exp(S - row max) over "
         "its row sum), G = (P - I) / (B * temperature), dn1 = G @ n2 and dn2 = G.T @ n1. For symmetric=True, "
         "average P with the softmax down each column before subtracting I. Compare with numerical_gradient "
         "before going on.",
         "Then through the normalization, all rows at once: dz = (dn - n * sum(n * dn, axis=1, keepdims=True)) "
-        "/ norm. Each row of dz must come out orthogonal to its row of z; if it does not, this step is missing.",
+        "/ norm, and 0 for rows shorter than 1e-12 (np.divide(..., where=norm >= 1e-12)). Each row of dz must "
+        "come out orthogonal to its row of z; if it does not, this step is missing.",
         "alignment = mean(norm(n1 - n2, axis=1) ** alpha). uniformity: d2 = 2 - 2 (n @ n.T) at "
         "np.triu_indices(B, 1), then logsumexp(-t * d2) - log(number of pairs). triplet_loss: hinge = "
         "sum((a-p)**2, 1) - sum((a-n)**2, 1) + margin, active = hinge > 0 (strictly), gradients 2(n - p)/B, "
