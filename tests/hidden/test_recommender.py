@@ -83,8 +83,8 @@ def _check_split(called, pairs, why_duplicates="duplicates are dropped before th
         held[u] = held.get(u, 0) + 1
     for u in sorted(set(items_of) | set(held)):
         wanted = 1 if items_of.get(u, 0) >= 2 else 0
-        expect(held.get(u, 0) == wanted, test_part, f"test holds {held.get(u, 0)} pairs of user {u}, "
-               f"which has {items_of.get(u, 0)} distinct items", f"{wanted}", "every user with 2 distinct "
+        expect(held.get(u, 0) == wanted, test_part, f"test holds {held.get(u, 0)} of user {u}'s pairs "
+               f"({items_of.get(u, 0)} distinct)", f"{wanted}", "every user with 2 distinct "
                "items or more holds out exactly one; a single item stays in train")
     return train, test
 
@@ -105,7 +105,7 @@ def test_leave_one_out_drops_duplicates(kata):
     # users 0 and 1 each have one distinct item (seen 3 and 2 times); user 2 has items 0 and 3
     pairs = np.array([[0, 1], [2, 0], [0, 1], [1, 2], [2, 0], [0, 1], [1, 2], [2, 3]])
     called = kata.leave_one_out(pairs, 3, seed=0)
-    train, test = _check_split(called, pairs, "np.unique the pairs first: a repeated pair is one "
+    train, test = _check_split(called, pairs, "drop repeated pairs first: a pair seen twice is one "
                                "interaction")
     expect(len(test) == 1 and int(test[0, 0]) == 2, called.part(1, "test"), f"test {test.tolist()}",
            "one pair of user 2", "users 0 and 1 have one distinct item each, however often it repeats")
