@@ -5,7 +5,7 @@ Adding a kata means adding one entry here and its files:
     katas/<name>.md        the lesson
     solutions/<name>.py    the reference solution
     tests/hidden/test_<name>.py    the hidden suite
-    tests/mutants/<name>.py        known-wrong and correct-but-different variants
+    tests/variants/<name>.py       its variants: known-wrong, slow, and correct but different
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ class Kata:
         return ROOT / "tests" / "hidden" / f"test_{self.name}.py"
 
     @property
-    def mutants(self) -> Path:
-        return ROOT / "tests" / "mutants" / f"{self.name}.py"
+    def variants(self) -> Path:
+        return ROOT / "tests" / "variants" / f"{self.name}.py"
 
 
 KATAS: tuple[Kata, ...] = (
@@ -219,3 +219,8 @@ BY_NAME = {k.name: k for k in KATAS}
 def get(name: str) -> Kata:
     """The catalogue entry of `name`; KeyError if there is none."""
     return BY_NAME[name]
+
+
+def select(names=None) -> list:
+    """The entries of `names`, in the order given, or every kata in catalogue order."""
+    return [get(n) for n in names] if names else list(KATAS)

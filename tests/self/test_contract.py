@@ -33,7 +33,7 @@ def test_catalogue_is_numbered_in_order():
 
 @pytest.mark.parametrize("kata", KATAS, ids=ids)
 def test_every_kata_has_its_files(kata):
-    for path in (kata.stub, kata.lesson, kata.solution, kata.suite, kata.mutants):
+    for path in (kata.stub, kata.lesson, kata.solution, kata.suite, kata.variants):
         assert path.is_file(), f"{kata.name}: missing {path.relative_to(ROOT)}"
 
 
