@@ -399,7 +399,7 @@ def test_disguised_copies_are_flagged_and_independent_work_is_not(tmp_path):
     code, _, err = grader("--batch", str(folder), "--similarity", str(out), FIRST.name)
     assert code == 0, err
     flagged = {frozenset((r["submission_a"], r["submission_b"])) for r in csv.DictReader(out.open())
-               if r.kata == FIRST.name}
+               if r["kata"] == FIRST.name}
     assert flagged == {frozenset(p) for p in [("ana", "ben"), ("ana", "solutions/"), ("ben", "solutions/"),
                                                 ("cleo", "dev")]}
 
