@@ -189,6 +189,31 @@ KATAS: tuple[Kata, ...] = (
         "their gradients. probe_accuracy: float(np.mean(np.argmax(X @ W + b, axis=1) == y)); np.argmax "
         "already sends ties to the lower class.",
     )),
+    Kata(10, "recommender", "User and item embeddings from implicit feedback", 15, (
+        "Start with leave_one_out: turn each pair into one key, user * (max_item + 1) + item; np.sort "
+        "and keep the entries that differ from their left neighbour (duplicates dropped, pairs ordered "
+        "by user then item). np.bincount of the users gives each user's count, its cumsum where each "
+        "user's run starts; for the users with count >= 2, start + rng.integers(0, count) is the pair "
+        "to hold out, all drawn at once.",
+        "bpr_loss_and_grads: gather u = U[users], vp = V[pos], vn = V[neg] and x = sum(u * (vp - vn), "
+        "axis=1). The loss term is np.logaddexp(0, -x); its derivative in x is -sigmoid(-x) = "
+        "-np.exp(-np.logaddexp(0, x)), which never overflows. Divide by B, add reg * the gathered row "
+        "(also / B), and scatter with np.add.at(dU, users, ...): dU[users] += ... loses repeated ids.",
+        "sample_negatives without retries: with a user's distinct items sorted, s_0 < s_1 < ..., "
+        "s_j - j counts the free items below s_j, so the r-th free item is r + #{j : s_j - j <= r}. "
+        "Draw r = rng.integers(0, n_items - count[u]) for all pairs at once; with the sorted keys "
+        "user * n_items + item, keys - (place of the key within its user) is sorted too, and one "
+        "np.searchsorted(..., user * n_items + r, side='right') minus the user's start counts those j.",
+        "train_bpr: rng = np.random.default_rng(seed), U and V from rng.normal(0, 0.1, ...), then per "
+        "epoch order = rng.permutation(n), one negative per pair, and batches of batch_size. Step "
+        "U -= lr * B * dU and V -= lr * B * dV (the sum of the pairs' gradients; with the mean alone the "
+        "steps are B times too small). Record each batch's loss before its step, weighted by B.",
+        "recommend: S = U[users] @ V.T, S[row, item] = -np.inf for the excluded pairs (map each pair's "
+        "user to its rows), check (S > -inf).sum(axis=1) >= k, then np.argsort(-S, axis=1, "
+        "kind='stable')[:, :k]: a stable sort keeps equal scores in id order. hit_rate and ndcg_at_k: "
+        "rows, row_of = np.unique(test[:, 0], return_inverse=True); found = recommended[row_of] == "
+        "test[:, 1:2]; the rank is found.argmax(axis=1) where found.any(axis=1).",
+    )),
 )
 
 BY_NAME = {k.name: k for k in KATAS}
