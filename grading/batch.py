@@ -15,7 +15,7 @@ from pathlib import Path
 from . import gradescope, safe, sources
 from .judge import Judge, JudgeFailed
 from .results import grade
-from .sandbox import Limits
+from .confinement import Limits
 
 
 def grade_one(path: Path, names, limits: Limits, judged_by: Judge | None = None, texts: dict | None = None):

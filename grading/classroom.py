@@ -117,12 +117,12 @@ jobs:
 # Never in a student's copy: the reference, the known mistakes and correct variants (most
 # CORRECT variants implement the public functions), the project's own tests and CI, the
 # benchmarks (they time the reference), and pyproject.toml (it configures those tests).
-LEFT_OUT = ("solutions", "tests/mutants", "tests/self", "bench", ".ci", "pyproject.toml", ".github")
+LEFT_OUT = ("solutions", "tests/variants", "tests/self", "bench", ".ci", "pyproject.toml", ".github")
 IGNORED = ("__pycache__", ".git", ".pytest_cache", ".benchmarks", ".venv", "venv", "bench/out", "demos/.cache")
 
 NOTE = """> **Student copy.** This copy of embedding-katas is for learners: write your code in
 > `katas/`, grade it with `python grader.py`. It holds no reference solutions (`solutions/`),
-> no collection of known mistakes and correct variants (`tests/mutants/`), and not the
+> no collection of known mistakes and correct variants (`tests/variants/`), and not the
 > project's own tests, benchmarks or CI. What remains visible: the lessons, the stubs, the
 > grader, and the hidden suite (`tests/hidden/`), which the autograding workflow
 > (`.github/workflows/classroom.yml`) needs to run: you may read every check. Options below

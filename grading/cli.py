@@ -14,12 +14,11 @@ from . import catalogue, confinement, report, sources
 from .catalogue import ROOT
 from .confinement import LEVELS, Limits
 from .judge import HIDDEN, JudgeFailed
-from .results import Grade, grade
+from .results import PARALLEL, Grade, grade
 from .sources import folder, learner, solutions, submission
 
 STATE = Path(os.environ.get("GRADER_STATE", ROOT / ".grader-state.json"))
 USAGE_ERROR = 2
-PARALLEL = min(2, os.cpu_count() or 1)  # judges at once when grading one folder
 
 
 class UsageError(Exception):
@@ -253,10 +252,10 @@ def watch(args, source) -> int:
     try:
         while True:
             if current is None:
-                overview = grade(source, limits=_limits(args), parallel=PARALLEL)
+                overview = grade(source, limits=_limits(args))
                 todo = [k.kata.name for k in overview.katas if k.status != "done"]
                 if not todo:
-                    print(overview)
+                    print(report.text(overview))
                     return 0
                 current = todo[0]
             path = source.files.get(current)
@@ -266,7 +265,7 @@ def watch(args, source) -> int:
                 result = grade(source, [current], detailed=True, limits=_limits(args))
                 if sys.stdout.isatty():
                     print("\033[2J\033[H", end="")
-                print(result)
+                print(report.text(result))
                 print(f"\nWatching {path} (Ctrl-C to stop) ...", flush=True)
                 if result.all_passed and not fixed:
                     current, seen = None, None
@@ -321,7 +320,7 @@ def run(argv=None) -> int:
         return demos.run(args.demo, source, plot=args.plot)
     if args.hint:
         if not names:
-            todo = [k.kata.name for k in grade(source, limits=_limits(args), parallel=PARALLEL).katas
+            todo = [k.kata.name for k in grade(source, limits=_limits(args)).katas
                     if k.status != "done"]
             if not todo:
                 print("Every kata passes: no hint needed.")
@@ -347,7 +346,7 @@ def run(argv=None) -> int:
         from . import classroom
 
         classroom.append_outputs(result, args.classroom_result)
-    print(list_katas(result) if args.list else result)
+    print(list_katas(result) if args.list else report.text(result))
     say_confinement(result.confinement or probed)
     return 0 if result.all_passed else 1
 

@@ -19,9 +19,6 @@ from .results import Grade
 _COLOR = re.compile(r"\x1b\[[0-9;]*m")  # the report's own colours (a submission's escapes are already shown escaped)
 
 
-def _points(x: float) -> str:
-    return f"{x:g}" if x == int(x) else f"{x:.2f}".rstrip("0")
-
 
 def learner_report(grade: Grade) -> str:
     """The detailed report of every kata, as plain text, with the grader's scratch folder
@@ -40,7 +37,7 @@ def markdown(name: str, grade: Grade | None, note: str = "") -> str:
     if grade is None:
         lines += [f"This submission could not be graded: {safe.markdown(note)}", ""]
         return "\n".join(lines)
-    lines += [f"**{_points(grade.score)} of {_points(grade.max_score)} points.** Run the same report "
+    lines += [f"**{report.points(grade.score)} of {report.points(grade.max_score)} points.** Run the same report "
               "on your own machine with `python grader.py` followed by a kata's name.", ""]
     lines += [safe.markdown_block(learner_report(grade)), ""]
     return "\n".join(lines)

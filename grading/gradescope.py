@@ -19,7 +19,7 @@ import math
 import zipfile
 from pathlib import Path
 
-from . import safe
+from . import report, safe
 from .catalogue import ROOT
 from .results import Grade
 
@@ -104,11 +104,11 @@ def _kata_line(k) -> str:
 def summary_markdown(grade: Grade, visibility: str = DEFAULT_VISIBILITY) -> str:
     """The student summary at the top of Gradescope's page: one row per kata."""
     md = safe.markdown
-    lines = [f"**{_points(grade.score)} of {_points(grade.max_score)} points**", "",
+    lines = [f"**{report.points(grade.score)} of {report.points(grade.max_score)} points**", "",
              "| # | kata | status | points |", "|---|---|---|---|"]
     for k in grade.katas:
         lines.append(f"| {k.kata.number} | {md(k.kata.name)} | {md(_kata_line(k))} | "
-                     f"{_points(k.score)}/{_points(k.max_score)} |")
+                     f"{report.points(k.score)}/{report.points(k.max_score)} |")
     lines += ["", f"The details of each check (what was called, what came back, what was expected) are "
                   f"shown {WHEN[visibility]}."]
     unfinished = [k for k in grade.katas if k.status != "done"]
@@ -121,9 +121,6 @@ def summary_markdown(grade: Grade, visibility: str = DEFAULT_VISIBILITY) -> str:
         lines += ["", "Every check passes. Well done."]
     return "\n".join(lines)
 
-
-def _points(x: float) -> str:
-    return f"{x:g}" if x == int(x) else f"{x:.2f}".rstrip("0")
 
 
 def _unique(name: str, taken: set) -> str:
@@ -143,7 +140,7 @@ def results(grade: Grade, visibility: str = DEFAULT_VISIBILITY) -> dict:
     tests, taken = [], set()
     for k in grade.katas:
         tests.append({
-            "name": _unique(f"{k.kata.number}. {k.kata.name}: {_points(k.score)}/{_points(k.max_score)} points",
+            "name": _unique(f"{k.kata.number}. {k.kata.name}: {report.points(k.score)}/{report.points(k.max_score)} points",
                             taken),
             "number": str(k.kata.number),
             "status": "passed" if k.status == "done" else "failed",

@@ -61,7 +61,7 @@ def _roster(args):
 
 
 def _print_table(rows: list, names) -> None:
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     width = max([len(r[0]) for r in rows] + [10])
     print(f"{'submission':<{width}}  " + "  ".join(f"{k.number:>5}" for k in katas) + "  total")
     for name, result, note in rows:

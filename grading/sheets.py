@@ -27,7 +27,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import catalogue, safe
+from . import catalogue, report, safe
 
 KEY = "submission"
 ROSTER_COLUMNS = ("student_id", "email")
@@ -36,9 +36,6 @@ ROSTER_COLUMNS = ("student_id", "email")
 class SheetError(ValueError):
     pass
 
-
-def _points(x: float) -> str:
-    return f"{x:g}"
 
 
 def uncell(value: str) -> str:
@@ -49,13 +46,13 @@ def uncell(value: str) -> str:
 # ---------------------------------------------------------------- grade sheets
 
 def header(names=None, roster: bool = False) -> list:
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     return [KEY, *(ROSTER_COLUMNS if roster else ()), *[k.name for k in katas], "total", "max_score", "notes"]
 
 
 def grade_rows(rows: list, names=None, roster: dict | None = None) -> list:
     """The cells of each (name, Grade or None, note) of a batch, in the order of header()."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     max_score = sum(k.points for k in katas)
     out = []
     for name, result, note in rows:
@@ -65,14 +62,14 @@ def grade_rows(rows: list, names=None, roster: dict | None = None) -> list:
             who = [safe.cell(student.get("student_id", "")), safe.cell(student.get("email", ""))] if student \
                 else ["", ""]
         if result is None:
-            out.append([safe.cell(name), *who, *["0"] * len(katas), "0", _points(max_score), safe.cell(note)])
+            out.append([safe.cell(name), *who, *["0"] * len(katas), "0", report.points(max_score), safe.cell(note)])
             continue
         notes = [f"{k.kata.name}: {n}" for k in result.katas for n in k.notes]
         notes += [f"confinement: {result.confinement.split(':')[0]}"] if result.confinement else []
         if roster is not None and not who[0] and not who[1]:
             notes.append("not in the roster")
-        out.append([safe.cell(name), *who, *[_points(k.score) for k in result.katas], _points(result.score),
-                    _points(result.max_score), safe.cell("; ".join(notes))])
+        out.append([safe.cell(name), *who, *[report.points(k.score) for k in result.katas], report.points(result.score),
+                    report.points(result.max_score), safe.cell("; ".join(notes))])
     return out
 
 

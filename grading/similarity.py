@@ -99,7 +99,7 @@ def compare(files: dict, kata: str, threshold: float = THRESHOLD) -> list:
 
 def collect(paths: list, names=None) -> dict:
     """{kata: {submission name: text}} of the kata files of `paths` (submissions)."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     texts = {k.name: {} for k in katas}
     for path in paths:
         source = sources.submission(path)
@@ -116,7 +116,7 @@ def collect(paths: list, names=None) -> dict:
 def compare_texts(texts: dict, names=None, threshold: float = THRESHOLD) -> list:
     """Every pair above `threshold` of {kata: {submission name: text}} (and each against
     solutions/), kata by kata, most similar first."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     pairs = []
     for k in katas:
         files = dict(texts.get(k.name, {}))

@@ -251,7 +251,7 @@ def test_the_student_copy_leaks_no_solution_and_still_grades(tmp_path):
     code, out, err = grader("--student-repo", str(target))
     assert code == 0, err
     files = {str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()}
-    for gone in ("solutions/", "tests/mutants/", "tests/self/", "bench/", ".ci/"):
+    for gone in ("solutions/", "tests/variants/", "tests/self/", "bench/", ".ci/"):
         assert not any(f.startswith(gone) for f in files), gone
     assert "pyproject.toml" not in files
     assert {f"katas/{k.name}.py" for k in catalogue.KATAS} <= files
