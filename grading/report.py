@@ -1,4 +1,4 @@
-"""Turn a Grade into what people read: the table, the details, Gradescope's results.json."""
+"""Turn a Grade into what people read: the table and the details (Gradescope's results.json: gradescope.py)."""
 
 from __future__ import annotations
 
@@ -159,24 +159,3 @@ class Report:
     def __getattr__(self, name: str):
         return getattr(self.grade, name)
 
-
-def gradescope(grade: Grade) -> dict:
-    """Gradescope's results.json: one test per hidden check, tagged with its kata."""
-    tests = []
-    for k in grade.katas:
-        for c in k.checks:
-            output = c.message
-            if c.waiting_for:
-                output = f"Passes, but earns its points only once {', '.join(c.waiting_for)} returns right values."
-            if c.where:
-                output += "".join(f"\n  at line {f['line']}, in {f['function']}: {f['code']}" for f in c.where[-3:])
-            tests.append({
-                "name": f"{k.kata.number}. {k.kata.name}: {c.title}",
-                "score": c.score,  # unrounded, so that the tests add up to the total
-                "max_score": c.max_score,
-                "status": "passed" if c.passed else "failed",
-                "output": output or "passed",
-                "tags": [k.kata.name],
-            })
-    return {"score": grade.score, "max_score": grade.max_score, "tests": tests,
-            "execution_time": round(grade.seconds, 3), "extra_data": {"confinement": grade.confinement}}

@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import confinement, cpu, procs, safe, show, wire
+from . import confinement, container, cpu, procs, safe, show, wire
 from .calls import ECHO_BYTES, Called
 from .confinement import Limits
 from .outcomes import Crashed, ImportFailed, Mismatch, Missing, NotStarted, Raised, TimedOut, Unreadable
@@ -194,6 +194,8 @@ class Worker:
 
     def __init__(self, name: str, file: Path, limits: Limits, callables: Path | None, cwd: Path | None):
         self.limits = limits
+        self.ooms = container.oom_kills()  # to tell a kill for want of memory from other deaths
+        self.starved = False
         self.hello = None
         self.confinement = None  # the level the worker reached, as it said before running kata code
         self.refused = False  # it would not run kata code below the level required
@@ -284,12 +286,19 @@ class Worker:
             except subprocess.TimeoutExpired:
                 return None
         try:
-            return self.server.ask({"op": "status", "pid": self.pid, "seconds": seconds})["code"]
+            answer = self.server.ask({"op": "status", "pid": self.pid, "seconds": seconds})
         except OSError:
             return None
+        self.starved = bool(answer.get("oom"))  # the server saw it in the worker's cgroups
+        return answer["code"]
 
     def exit_status(self) -> str:
         code = self._exit_code(2)
+        killed = self.starved or (self.proc is not None and self.limits.confine
+                                  and container.killed_in(confinement._leaves(self.pid)))
+        starved = container.out_of_memory(self.ooms, self.limits.memory_mb, killed)
+        if starved and code is not None:  # whatever the exit status says (a killed namespace's init exits 1)
+            return starved
         if code is None:
             return "stopped answering"
         if code < 0:

@@ -24,6 +24,7 @@ import time
 import traceback
 
 import confinement  # sibling modules; the folder is dropped from sys.path right below
+import container
 import procs
 import wire
 
@@ -302,9 +303,14 @@ def fork_server() -> None:
     unreleased = set()  # workers that ended whose cgroups still hold a dying process
     spare = None
 
+    starved = set()  # workers the kernel killed for want of memory (seen in their cgroups)
+
     def reap():
         found = procs.reap()
         ended.update(found)
+        for pid in found:
+            if pid not in unreleased and container.killed_in(confinement._leaves(pid)):
+                starved.add(pid)
         unreleased.update(found)
         for pid in list(unreleased):
             if confinement.release(pid):
@@ -348,6 +354,7 @@ def fork_server() -> None:
                 os.close(fd)
             if pid is not None:
                 ended.pop(pid, None)  # a pid can come round again: forget whoever had it before
+                starved.discard(pid)
             if pid is not None and limits.confine and sys.platform == "linux":
                 spare = Spare(request.get("callables"), control)  # ready for the next request
             answer = {"pid": pid, "spare": spare.pid if spare is not None else None}
@@ -358,7 +365,8 @@ def fork_server() -> None:
             while pid not in ended and time.monotonic() < deadline:
                 time.sleep(0.005)
                 reap()
-            answer = {"code": ended.pop(pid, None)}
+            answer = {"code": ended.pop(pid, None), "oom": pid in starved}
+            starved.discard(pid)
         control.send(json.dumps(answer).encode())
 
 
