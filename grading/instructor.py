@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import catalogue, confinement, sheets, sources
+from .guard import UsageError, limits_from, say_confinement, secure
 
 
 def _usage(message: str):
-    from .cli import UsageError
-
     return UsageError(message)
 
 
@@ -83,7 +82,6 @@ def _gradebook(args, head: list, rows: list, roster: dict) -> None:
 
 def run_batch(args, names) -> int:
     from . import batch
-    from .cli import _limits, say_confinement, secure
 
     folder = Path(args.batch)
     if not folder.is_dir():
@@ -103,7 +101,7 @@ def run_batch(args, names) -> int:
         return 0
     if not paths:
         raise _usage(f"--batch {args.batch}: no submission to grade" + (f" in shard {args.shard}" if args.shard else ""))
-    limits, probed = secure(args, _limits(args, confine=True), paths[:1])
+    limits, probed = secure(args, limits_from(args, confine=True), paths[:1])
     texts = {} if args.similarity else None
     rows = batch.grade_all(folder, names or None, limits, args.jobs, paths=paths, texts=texts)
     _print_table(rows, names)
