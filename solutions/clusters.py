@@ -4,19 +4,19 @@ import numpy as np
 
 _BLOCK_ENTRIES = 1 << 20  # entries of one block of row-to-cluster scores: 8 MiB of float64
 _NEAR = 1e-10             # cosine distances below this are recomputed exactly (see _cosine_distance)
+_SAME = 1e-20             # and below this (directions < about 1e-10 radians apart) they are 0
 
 
 # ---------------------------------------------------------------- input checks
 
 def _check_rows(X, name="X"):
-    """X as a finite float64 (n, d) array with n >= 1 and d >= 1, or a ValueError."""
+    """X as a float64 (n, d) array with n >= 1 and d >= 1, or a ValueError. Whether it is
+    finite is checked by _unit_rows, from the squared norms it needs anyway."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n, d) with one sample per row, got shape {X.shape}")
     if X.shape[0] < 1 or X.shape[1] < 1:
         raise ValueError(f"{name} needs at least one row and one column, got shape {X.shape}")
-    if not np.isfinite(X).all():
-        raise ValueError(f"{name} must be finite: it holds NaN or inf")
     return X
 
 
@@ -56,15 +56,20 @@ def _partitions(labels, classes):
 # ---------------------------------------------------------------- the sphere
 
 def _unit_rows(X):
-    """(U, nonzero): X's rows scaled to unit length (zero rows stay zero), and which rows are not zero.
+    """(U, nonzero): X's rows scaled to unit length (zero rows stay zero), and which rows are
+    not zero; a ValueError if X holds NaN or inf.
 
-    Squared norms that would overflow or underflow (entries beyond about 1e+-150) are taken
-    after dividing the row by its largest entry, which leaves its direction unchanged.
+    A NaN or inf entry makes its row's squared norm NaN or inf, so finite norms clear X
+    without a pass of np.isfinite over it. Squared norms that would overflow or underflow
+    (entries beyond about 1e+-150) are taken after dividing the row by its largest entry,
+    which leaves its direction unchanged.
     """
     squared = np.einsum("ij,ij->i", X, X)
     safe = (squared > 1e-290) & (squared < 1e290)
     if safe.all():
         return X / np.sqrt(squared)[:, None], np.ones(len(X), dtype=bool)
+    if not np.isfinite(X).all():
+        raise ValueError("X must be finite: it holds NaN or inf")
     peak = np.abs(X).max(axis=1, keepdims=True)
     Y = X / np.where(peak > 0, peak, 1.0)
     norms = np.sqrt(np.einsum("ij,ij->i", Y, Y))[:, None]
@@ -85,12 +90,14 @@ def _cosine_distance(U, c):
 
     1 - U @ c is one matrix-vector product, but it loses digits near 0: a row equal to c
     gives rounding noise of about 1e-16 instead of 0. There 1 - cos = ||u - c||^2 / 2 is
-    recomputed from the difference, which is exactly 0 for a row that coincides with c.
+    recomputed from the difference, and what is left below _SAME is the rounding of two
+    rows with one direction (x and 3x normalize to unit rows a few ulps apart): 0.
     """
     dist = 1.0 - U @ c
     near = np.flatnonzero(dist < _NEAR)
     diff = U[near] - c
-    dist[near] = 0.5 * np.einsum("ij,ij->i", diff, diff)
+    chord = 0.5 * np.einsum("ij,ij->i", diff, diff)
+    dist[near] = np.where(chord < _SAME, 0.0, chord)
     return dist
 
 
@@ -135,21 +142,22 @@ def _blocks(n, width):
 
 
 def _assign(U, centers):
-    """(labels, cos): each row's most similar center (argmax: ties to the lower index) and that cosine."""
+    """Each row's most similar center: argmax of U @ centers.T (ties to the lower index)."""
     labels = np.empty(len(U), dtype=np.int64)
-    best = np.empty(len(U))
     for start, stop in _blocks(len(U), len(centers)):
-        scores = U[start:stop] @ centers.T
-        labels[start:stop] = scores.argmax(axis=1)
-        best[start:stop] = scores[np.arange(stop - start), labels[start:stop]]
-    return labels, best
+        labels[start:stop] = (U[start:stop] @ centers.T).argmax(axis=1)
+    return labels
 
 
-def _repair(labels, best, k):
+def _repair(U, centers, labels):
     """Give every empty cluster a row, in place: for each empty cluster in turn, the row farthest
-    from its own center (lowest cosine `best`, ties to the lower row index) among the rows whose
+    from its own center (lowest cosine, ties to the lower row index) among the rows whose
     cluster keeps at least one other row, so that no cluster is emptied in turn."""
+    k = len(centers)
     counts = np.bincount(labels, minlength=k)
+    if counts.all():
+        return
+    best = np.einsum("ij,ij->i", U, centers[labels])  # each row's cosine with its own center
     for j in np.flatnonzero(counts == 0):
         movable = counts[labels] >= 2
         i = int(np.argmin(np.where(movable, best, np.inf)))
@@ -174,11 +182,11 @@ def spherical_kmeans(X, k, iters=100, seed=0):
     centers = U[_seeds(U, k, _rng(seed))]
     labels = None
     for _ in range(iters):
-        new, best = _assign(U, centers)
+        new = _assign(U, centers)
         if labels is not None and np.array_equal(new, labels):
             break
         labels = new
-        _repair(labels, best, k)
+        _repair(U, centers, labels)
         sums = _cluster_sums(U, labels, k)
         norms = np.linalg.norm(sums, axis=1)
         moved = norms > 0  # rows that cancel exactly (x and -x) have no mean direction: keep the center
