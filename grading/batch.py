@@ -17,7 +17,7 @@ from pathlib import Path
 from . import catalogue, report, safe, sources
 from .judge import Judge, JudgeFailed
 from .results import grade
-from .sandbox import Limits
+from .confinement import Limits
 
 
 def grade_one(path: Path, names, limits: Limits, judged_by: Judge | None = None):
@@ -79,25 +79,21 @@ def grade_all(folder, names=None, limits: Limits | None = None, jobs: int = 2) -
             judge.close()
 
 
-def _points(x: float) -> str:
-    return f"{x:g}"
-
-
 def write_csv(rows: list, path, names=None) -> None:
     """Columns: submission, one per kata in catalogue order, total, max_score, notes."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     with open(path, "w", newline="") as f:
         out = csv.writer(f)
         out.writerow(["submission", *[k.name for k in katas], "total", "max_score", "notes"])
         max_score = sum(k.points for k in katas)
         for name, result, note in rows:
             if result is None:
-                out.writerow([safe.cell(name), *["0"] * len(katas), "0", _points(max_score), safe.cell(note)])
+                out.writerow([safe.cell(name), *["0"] * len(katas), "0", report.points(max_score), safe.cell(note)])
                 continue
             notes = [f"{k.kata.name}: {n}" for k in result.katas for n in k.notes]
             notes += [f"confinement: {result.confinement.split(':')[0]}"] if result.confinement else []
-            out.writerow([safe.cell(name), *[_points(k.score) for k in result.katas], _points(result.score),
-                          _points(result.max_score), safe.cell("; ".join(notes))])
+            out.writerow([safe.cell(name), *[report.points(k.score) for k in result.katas], report.points(result.score),
+                          report.points(result.max_score), safe.cell("; ".join(notes))])
 
 
 def write_json_dir(rows: list, folder) -> None:

@@ -19,7 +19,6 @@ from .sources import folder, learner, solutions, submission
 
 STATE = Path(os.environ.get("GRADER_STATE", ROOT / ".grader-state.json"))
 USAGE_ERROR = 2
-PARALLEL = min(2, os.cpu_count() or 1)  # judges at once when grading one folder
 
 
 class UsageError(Exception):
@@ -179,12 +178,12 @@ def run_batch(args, names) -> int:
         raise UsageError("-j must be at least 1")
     limits, probed = secure(args, _limits(args, confine=True), sources.batch(folder_path)[:1])
     rows = batch.grade_all(folder_path, names or None, limits, args.jobs)
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     width = max([len(r[0]) for r in rows] + [10])
     print(f"{'submission':<{width}}  " + "  ".join(f"{k.number:>5}" for k in katas) + "  total")
     for name, result, note in rows:
-        cells = [f"{k.score:>5g}" for k in result.katas] if result else ["    -"] * len(katas)
-        total = f"{result.score:g}/{result.max_score:g}" if result else f"0 ({note})"
+        cells = [f"{report.points(k.score):>5}" for k in result.katas] if result else ["    -"] * len(katas)
+        total = f"{report.points(result.score)}/{report.points(result.max_score)}" if result else f"0 ({note})"
         print(f"{name:<{width}}  " + "  ".join(cells) + f"  {total}")
     if args.out:
         batch.write_csv(rows, args.out, names or None)
@@ -250,10 +249,10 @@ def watch(args, source) -> int:
     try:
         while True:
             if current is None:
-                overview = grade(source, limits=_limits(args), parallel=PARALLEL)
+                overview = grade(source, limits=_limits(args))
                 todo = [k.kata.name for k in overview.katas if k.status != "done"]
                 if not todo:
-                    print(overview)
+                    print(report.text(overview))
                     return 0
                 current = todo[0]
             path = source.files.get(current)
@@ -263,7 +262,7 @@ def watch(args, source) -> int:
                 result = grade(source, [current], detailed=True, limits=_limits(args))
                 if sys.stdout.isatty():
                     print("\033[2J\033[H", end="")
-                print(result)
+                print(report.text(result))
                 print(f"\nWatching {path} (Ctrl-C to stop) ...", flush=True)
                 if result.all_passed and not fixed:
                     current, seen = None, None
@@ -302,7 +301,7 @@ def run(argv=None) -> int:
         return demos.run(args.demo, source, plot=args.plot)
     if args.hint:
         if not names:
-            todo = [k.kata.name for k in grade(source, limits=_limits(args), parallel=PARALLEL).katas
+            todo = [k.kata.name for k in grade(source, limits=_limits(args)).katas
                     if k.status != "done"]
             if not todo:
                 print("Every kata passes: no hint needed.")
@@ -316,13 +315,12 @@ def run(argv=None) -> int:
         limits, probed = _limits(args), str(confinement.NOT_CONFINED)
         if args.submission:  # (the student's own files, as handed in, are not the student's secret)
             limits, probed = secure(args, _limits(args, confine=True), [Path(args.submission)], handed_in=False)
-        result = grade(source, names or None, detailed=bool(names) and not args.list, limits=limits,
-                       parallel=PARALLEL)
+        result = grade(source, names or None, detailed=bool(names) and not args.list, limits=limits)
     finally:
         source.close()
     if args.json:  # first: whatever happens to the printing, the results are saved
         Path(args.json).write_text(json.dumps(report.gradescope(result), indent=2))
-    print(list_katas(result) if args.list else result)
+    print(list_katas(result) if args.list else report.text(result))
     say_confinement(result.confinement or probed)
     return 0 if result.all_passed else 1
 

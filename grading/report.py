@@ -6,6 +6,7 @@ import os
 import sys
 
 from .catalogue import ROOT
+from .outcomes import Kind
 from .results import Check, Grade, KataResult
 
 
@@ -24,7 +25,8 @@ STATUS_COLOR = {"done": "32", "in progress": "33", "not started": "2", "does not
                 "not graded": "31"}
 
 
-def _points(x: float) -> str:
+def points(x: float) -> str:
+    """Points as every report writes them: 10, 12.5, 12.83 (scores are rounded to 0.01)."""
     return f"{x:g}" if x == int(x) else f"{x:.2f}".rstrip("0")
 
 
@@ -42,8 +44,8 @@ def table(grade: Grade) -> str:
     for k in grade.katas:
         status = _color(f"{k.status:<15}", STATUS_COLOR[k.status])
         lines.append(f"{k.kata.number:>2}  {k.kata.name:<{width}}  {status}  "
-                     f"{_points(k.score):>5}/{_points(k.max_score)}")
-    lines.append(f"{'':>2}  {'total':<{width}}  {'':<15}  {_points(grade.score):>5}/{_points(grade.max_score)}")
+                     f"{points(k.score):>5}/{points(k.max_score)}")
+    lines.append(f"{'':>2}  {'total':<{width}}  {'':<15}  {points(grade.score):>5}/{points(grade.max_score)}")
     return "\n".join(lines)
 
 
@@ -84,7 +86,7 @@ def summary(grade: Grade) -> str:
 
 def _check_block(c: Check) -> list:
     mark = "✗" if _fancy() else "x"
-    lines = [f"{mark} {c.title}  ({_points(round(c.score, 2))}/{_points(round(c.max_score, 2))})",
+    lines = [f"{mark} {c.title}  ({points(round(c.score, 2))}/{points(round(c.max_score, 2))})",
              f"    {c.message}"]
     for frame in c.where[:-1][-3:]:  # the innermost line is already in the message
         lines.append(f"    called from line {frame['line']}, in {frame['function']}: {frame['code']}")
@@ -117,7 +119,7 @@ def detail(grade: Grade) -> str:
             continue
         shown_not_started = set()
         for c in k.failures:
-            if c.kind == "not_started":  # one line per unstarted function, not one per check
+            if c.kind == Kind.NOT_STARTED:  # one line per unstarted function, not one per check
                 if c.message in shown_not_started:
                     continue
                 shown_not_started.add(c.message)
@@ -132,6 +134,30 @@ def detail(grade: Grade) -> str:
         if k.failures:
             lines.append(f"  Stuck? python grader.py --hint {k.kata.name}")
     return "\n".join(lines)
+
+
+def text(grade: Grade) -> str:
+    """The report of a grading: every failing check of the katas graded in detail, else the summary."""
+    return detail(grade) if grade.detailed else summary(grade)
+
+
+class Report:
+    """A Grade as a learner reads it, which is what grader.check returns: it shows itself as
+    text in a terminal, in IPython and in Jupyter. Its other attributes are the Grade's."""
+
+    def __init__(self, grade: Grade):
+        self.grade = grade
+
+    def __str__(self) -> str:
+        return text(self.grade)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle):  # IPython and Jupyter
+        printer.text(str(self))
+
+    def __getattr__(self, name: str):
+        return getattr(self.grade, name)
 
 
 def gradescope(grade: Grade) -> dict:

@@ -101,7 +101,7 @@ def compare(files: dict, kata: str, threshold: float = THRESHOLD) -> list:
 def compare_batch(folder, names=None, threshold: float = THRESHOLD) -> list:
     """Every pair of submissions of `folder` (and each against solutions/) above
     `threshold`, kata by kata, most similar first."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     texts = {k.name: {} for k in katas}
     for path in sources.batch(folder):
         source = sources.submission(path)

@@ -114,6 +114,7 @@ def public_functions(module) -> dict:
 
 
 def load_module(path: str, name: str):
+    """Import the file `path` as module `name` (sources.load_module is the judge side's)."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -271,7 +272,7 @@ def fork_server() -> None:
     a few milliseconds each instead of a fresh interpreter's tenth of a second.
 
     stdin is a SOCK_SEQPACKET socket to the judge. Requests, one JSON message each:
-    {"op": "spawn", "file", "name", "callables", "limits": {...}, "cwd": dir} with two file
+    {"op": "spawn", "file", "name", "callables", "limits": Limits JSON, "cwd": dir} with two file
     descriptors attached (the worker's request and reply pipes) -> {"pid": pid, "spare": pid
     of the spare made ready for the next confined request, or null}, or {"pid": null,
     "error": why} if no confined worker could be made;
@@ -326,7 +327,7 @@ def fork_server() -> None:
         request = json.loads(data)
         reap()
         if request["op"] == "spawn":
-            limits = confinement.Limits(**request["limits"])
+            limits = confinement.Limits.from_json(request["limits"])
             if limits.confine and sys.platform == "linux":
                 helpers_module(request.get("callables"))  # loaded here once, so that spares have it
                 for attempt in range(2):
@@ -393,7 +394,7 @@ def fork_worker(request: dict, fds: list, control) -> int:
             os.chdir(request["cwd"])
             _be_fresh()
             serve(fds[0], fds[1], request["file"], request["name"], request.get("callables"),
-                  confinement.Limits(**request["limits"]))
+                  confinement.Limits.from_json(request["limits"]))
         _worker_exit(run)
     return pid
 
@@ -429,7 +430,7 @@ class Spare:
                     jail.counted = False
                     jail.missing.append("cgroups (their limits could not be set)")
                 serve(fds[0], fds[1], request["file"], request["name"], request.get("callables"),
-                      confinement.Limits(**request["limits"]), source, jail)
+                      confinement.Limits.from_json(request["limits"]), source, jail)
             _worker_exit(run)
         theirs.close()
         self.sock = ours
