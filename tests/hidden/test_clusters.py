@@ -29,7 +29,7 @@ KATA = "clusters"
 # CPU seconds for one call of the scale check. The silhouette has none: a Python loop over
 # rows does O(n) numpy work per row and is as fast as blocks of rows, and a loop over pairs
 # cannot finish test_silhouette_never_builds_an_n_by_n_matrix at all.
-KMEANS_LIMIT = 0.5
+KMEANS_LIMIT = 0.6
 
 
 def rng(seed):
@@ -224,7 +224,7 @@ def test_kmeans_pp_draws_follow_the_squared_cosine_distance(kata):
 def test_kmeans_pp_never_draws_a_row_that_coincides_with_a_center(kata):
     """kmeans_plus_plus never draws a row whose direction is already a center"""
     a, b, c = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 1.0]), np.array([1.0, -1.0, 0.5])
-    X = np.array([a, 2.5 * a, b, 0.3 * a, 4.0 * b, c, c, 7.0 * c, b])
+    X = np.array([a, 2.5 * a, b, 0.3 * a, 4.0 * b, c, c, 2.0 * c, b])  # multiples whose unit rows are bit-equal
     direction = np.array([0, 0, 1, 0, 1, 2, 2, 2, 1])
     for seed in range(6):
         called = kata.kmeans_plus_plus(X, 3, seed=seed)
@@ -386,7 +386,7 @@ def test_kmeans_rejects_bad_input(kata, case, why):
     X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     args, kwargs = {
         "iters_zero": ((X, 2), {"iters": 0}),
-        "k_above_directions": ((np.array([[1.0, 1.0], [3.0, 3.0], [0.0, 1.0]]), 3), {}),
+        "k_above_directions": ((np.array([[1.0, 1.0], [4.0, 4.0], [0.0, 1.0]]), 3), {}),
         "zero_row": ((np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]]), 2), {}),
     }[case]
     with kata.raises(why):
@@ -502,12 +502,13 @@ def test_silhouette_never_builds_an_n_by_n_matrix(kata, pytestconfig):
     ("one_cluster", "the silhouette needs at least 2 clusters"),
     ("labels_length", "labels needs one label per row of X"),
     ("not_2d", "X must be 2-D (n, d)"),
+    ("float_labels", "labels are integers: 1.0 is not a label"),
 ])
 def test_silhouette_rejects_bad_input(kata, case, why):
     """silhouette raises a ValueError for bad input"""
     X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.5]])
     args = {"one_cluster": (X, [3, 3, 3, 3]), "labels_length": (X, [0, 1, 1]),
-            "not_2d": (X[0], [0, 1])}[case]
+            "not_2d": (X[0], [0, 1]), "float_labels": (X, np.array([0.0, 0.0, 1.0, 1.0]))}[case]
     with kata.raises(why):
         kata.silhouette(*args)
 
@@ -588,11 +589,13 @@ def test_nmi_of_independent_partitions_is_zero(kata):
     ("lengths_differ", "labels and classes must have the same length"),
     ("empty", "labels and classes must not be empty"),
     ("not_1d", "labels must be 1-D"),
+    ("float_labels", "labels are integers: 1.0 is not a label"),
 ])
 def test_purity_and_nmi_reject_bad_input(kata, case, why):
     """purity and nmi raise a ValueError for bad input"""
     args = {"lengths_differ": ([0, 1, 1], [0, 1]), "empty": ([], []),
-            "not_1d": ([[0, 1], [1, 0]], [[0, 1], [1, 1]])}[case]
+            "not_1d": ([[0, 1], [1, 0]], [[0, 1], [1, 1]]),
+            "float_labels": (np.array([0.0, 1.0, 1.0]), np.array([0, 1, 1]))}[case]
     for f in ("purity", "nmi"):
         with kata.raises(why):
             getattr(kata, f)(*args)
@@ -649,7 +652,7 @@ def test_results_are_float64(kata):
 @fixed
 def _many_rows():
     """300,000 rows of dimension 4 (float32, 4.8 MB) around 4 orthonormal directions, with
-    enough noise that the groups overlap and 4 rounds do not converge."""
+    enough noise that the groups overlap and 6 rounds do not converge."""
     r = rng(15)
     truth = r.integers(0, 4, 300_000)
     X = np.eye(4, dtype=np.float32)[truth] + np.float32(0.6) * r.standard_normal((300_000, 4), dtype=np.float32)
@@ -659,10 +662,10 @@ def _many_rows():
 @pytest.mark.scale(KMEANS_LIMIT, "correct but too slow: vectorize (each round is one matrix product U @ "
                    "centers.T, its argmax, and one sum per cluster: no Python loop over rows)")
 def test_scale_spherical_kmeans_is_vectorized(kata):
-    """spherical_kmeans runs 4 rounds on 300,000 rows quickly"""
+    """spherical_kmeans runs 6 rounds on 300,000 rows quickly"""
     X = _many_rows()
     n = len(X)
-    called = kata.spherical_kmeans(X, 4, iters=4, seed=0)
+    called = kata.spherical_kmeans(X, 4, iters=6, seed=0)
     labels = as_ints(called.part(0, "labels"), (n,))
     centers = as_array(called.part(1, "centers"), (4, 4))
     expect(labels.min() >= 0 and labels.max() < 4, called.part(0, "labels"), f"labels from {labels.min()} to "

@@ -41,6 +41,8 @@ def _names(labels, classes):
         raise ValueError("labels and classes must have the same length")
     if len(labels) == 0:
         raise ValueError("labels and classes must not be empty")
+    if labels.dtype.kind not in "iu" or classes.dtype.kind not in "iu":
+        raise ValueError("labels and classes must be integers")
     return np.unique(labels, return_inverse=True)[1].ravel(), np.unique(classes, return_inverse=True)[1].ravel()
 
 
