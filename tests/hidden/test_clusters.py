@@ -131,16 +131,16 @@ def _binomial_bounds(n, p, tail=1e-7):
 
 def test_kmeans_pp_first_center_is_uniform(kata):
     """kmeans_plus_plus draws the first center uniformly over the rows"""
-    X = np.array([[1.0, 0.0], [0.0, 5.0], [-1.0, -1.0]])
+    X = np.array([[1.0, 0.0], [0.0, 5.0], [-1.0, -1.0], [2.0, -3.0]])
     firsts = []
-    for seed in range(45):
+    for seed in range(64):
         called = kata.kmeans_plus_plus(X, 1, seed=seed)
         firsts.append(int(as_ints(called, (1,))[0]))
-    counts = np.bincount(firsts, minlength=3)
-    lo, hi = _binomial_bounds(45, 1 / 3)
+    counts = np.bincount(np.clip(firsts, 0, 3), minlength=4)
+    lo, hi = _binomial_bounds(64, 1 / 4)
     expect(counts.min() >= lo and counts.max() <= hi, called,
-           f"rows 0, 1, 2 first in {counts[0]}, {counts[1]} and {counts[2]} of seeds 0..44",
-           f"each {lo} to {hi} times (15 on average)",
+           f"rows 0 to 3 first in {', '.join(map(str, counts))} of seeds 0..63", f"each {lo} to {hi} times "
+           "(16 on average)",
            "the first center is uniform over the rows (rng.integers(n)), whatever their lengths")
 
 
@@ -240,10 +240,13 @@ def test_lengths_of_rows_change_nothing(kata):
     scaled = X * rng(4).uniform(0.01, 100.0, size=(len(X), 1))
     for seed in (0, 1):
         called = kata.kmeans_plus_plus(scaled, 4, seed=seed)
-        equal(called, as_ints(called, (4,)), as_ints(kata.kmeans_plus_plus(X, 4, seed=seed), (4,)),
+        equal(called, _seeds(kata, scaled, 4, seed), _seeds(kata, X, 4, seed),
               "only directions count: normalize the rows first (the draws of X and of X scaled row by row agree)")
         called = kata.spherical_kmeans(scaled, 4, seed=seed)
         labels = as_ints(called.part(0, "labels"), (36,))
+        means = _unit(np.array([_unit(X)[labels == j].sum(axis=0) for j in range(4)]))
+        close(called.part(1, "centers"), as_array(called.part(1, "centers"), (4, 4)), means,
+              "each center is the normalized mean of its rows' unit vectors", rtol=0, atol=1e-9)
         reference = kata.spherical_kmeans(X, 4, seed=seed)
         equal(called.part(0, "labels"), labels, as_ints(reference.part(0, "labels"), (36,)),
               "spherical k-means sees only directions: X and X scaled row by row give the same labels")
@@ -327,6 +330,8 @@ def test_kmeans_assigns_every_row_to_its_most_similar_center(kata):
         called = kata.spherical_kmeans(X, 4, seed=seed)
         labels = as_ints(called.part(0, "labels"), (60,))
         centers = as_array(called.part(1, "centers"), (4, 3))
+        close(called.part(1, "the lengths of the centers"), np.linalg.norm(centers, axis=1), np.ones(4),
+              "centers are unit rows", rtol=0, atol=1e-9)
         equal(called.part(0, "labels"), labels, np.argmax(_unit(X) @ centers.T, axis=1),
               "each row goes to the center of highest cosine (argmax of U @ centers.T), and the rounds go on "
               "until no label changes")
