@@ -214,6 +214,29 @@ KATAS: tuple[Kata, ...] = (
         "rows, row_of = np.unique(test[:, 0], return_inverse=True); found = recommended[row_of] == "
         "test[:, 1:2]; the rank is found.argmax(axis=1) where found.any(axis=1).",
     )),
+    Kata(11, "clusters", "Do good embeddings cluster and separate?", 10, (
+        "Write one private helper first: X as a finite 2-D float64 array, and its rows divided by their "
+        "lengths (U). kmeans_plus_plus and spherical_kmeans refuse a zero row; silhouette lets it be (cosine "
+        "0 with everything). Every distance in this kata is 1 - cos on U, so the length of a row never matters.",
+        "kmeans_plus_plus: rng = np.random.default_rng(seed); first = rng.integers(n); nearest = 1 - U @ "
+        "U[first]. Then k - 1 times: w = nearest ** 2, draw rng.choice(n, p=w / w.sum()), and nearest = "
+        "np.minimum(nearest, 1 - U @ U[new]). If w.sum() is 0, every row coincides with a center: k is more "
+        "than the distinct directions (ValueError).",
+        "A duplicate row gives 1 - U @ c of about 1e-16, not 0, and x and 3x normalize to rows an ulp apart: "
+        "where 1 - cos is tiny, recompute it as ||u - c||^2 / 2 from the difference (exactly 0 for equal "
+        "rows) and call anything below about 1e-20 zero.",
+        "spherical_kmeans: centers = U[kmeans_plus_plus(X, k, seed)]; each round labels = np.argmax(U @ "
+        "centers.T, axis=1) (ties to the lower index), stop when np.array_equal(labels, previous); give each "
+        "empty cluster (np.bincount(labels, minlength=k) == 0) the row of lowest cosine to its own center "
+        "from a cluster of 2 or more rows; then sums = np.add.at or a one-hot product, divided by their norms.",
+        "silhouette without an n x n matrix: with S_c the sum of the unit rows of cluster c (m_c rows), the "
+        "mean distance of row i to c is 1 - u_i . S_c / m_c, and to the others of its own cluster 1 - (u_i . "
+        "S_own - u_i . u_i) / (m - 1). U @ S.T a block of rows at a time gives all of them; s = 0 where m == 1.",
+        "purity and nmi: codes from np.unique(labels, return_inverse=True), the contingency table from "
+        "np.bincount(a * C + b, minlength=k * C).reshape(k, C). purity = table.max(axis=1).sum() / n. "
+        "NMI = 2 I / (H(a) + H(b)) with I = H(a) + H(b) - H(table cells), entropies of counts / n; 1.0 when "
+        "both entropies are 0.",
+    )),
 )
 
 BY_NAME = {k.name: k for k in KATAS}
