@@ -317,6 +317,7 @@ def test_repeated_ids_accumulate(kata):
           atol=1e-9)
 
 
+@pytest.mark.side
 def test_grad_of_the_pad_row_is_zero(kata):
     """loss_and_grads leaves row pad_id of dE at zero"""
     E, W, b = small_model(9)
@@ -511,6 +512,7 @@ def test_train_neighbours_share_their_class(kata):
            "prediction pull their rows of E the same way")
 
 
+@pytest.mark.side
 def test_train_pad_row_never_changes(kata):
     """train_next_word never moves row pad_id of E"""
     encoded, V, _ = grammar(20, 20)
