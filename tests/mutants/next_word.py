@@ -55,12 +55,12 @@ def _pool(E, X, pad_id):
     "softmax_without_the_row_max": (
         "exp(logits) without subtracting each row's max: exp(1e4) overflows to inf, inf / inf is NaN",
         """
-def _softmax_in_place(Z, y):
+def _softmax_in_place(Z, y, scale=1.0):
     target = Z[np.arange(len(y)), y]
     with np.errstate(over="ignore", invalid="ignore"):
         np.exp(Z, out=Z)
         sums = Z.sum(axis=1)
-        Z /= sums[:, None]
+        Z *= (scale / sums)[:, None]
         return np.log(sums) - target
 """,
         ("test_huge_logits_stay_finite", "test_perplexity_is_stable")),
@@ -279,10 +279,10 @@ def _scatter_rows(ids, weights, rows, V):
     return out
 
 
-def _softmax_in_place(Z, y):
+def _softmax_in_place(Z, y, scale=1.0):
     lse = np.logaddexp.reduce(Z, axis=1)
     row_losses = lse - Z[np.arange(len(y)), y]
-    Z[...] = np.exp(Z - lse[:, None])
+    Z[...] = scale * np.exp(Z - lse[:, None])
     return row_losses
 """),
     "bag_matrix_products": (
