@@ -1,11 +1,12 @@
 """The katas, in order: the one list the grader, the reports and the project's tests read.
 
-Adding a kata means adding one entry here and its files:
+Adding a kata means adding one entry here, its section in katas/KATAS.md (the contract:
+its functions, shapes, errors and edge cases) and its files:
     katas/<name>.py        the stub the learner fills in
     katas/<name>.md        the lesson
     solutions/<name>.py    the reference solution
     tests/hidden/test_<name>.py    the hidden suite
-    tests/mutants/<name>.py        known-wrong and correct-but-different variants
+    tests/variants/<name>.py       its variants: known-wrong, slow, and correct but different
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ class Kata:
         return ROOT / "tests" / "hidden" / f"test_{self.name}.py"
 
     @property
-    def mutants(self) -> Path:
-        return ROOT / "tests" / "mutants" / f"{self.name}.py"
+    def variants(self) -> Path:
+        return ROOT / "tests" / "variants" / f"{self.name}.py"
 
 
 KATAS: tuple[Kata, ...] = (
@@ -102,15 +103,17 @@ KATAS: tuple[Kata, ...] = (
         "walk over the entries of copy.reshape(-1) (a view, so writing to it changes the copy), set each to "
         "old + h and old - h, call f on the whole copy, put old back, and divide the difference by 2h.",
         "logsumexp: m = np.max(X, axis=axis, keepdims=True), with 0 wherever m is not finite; then "
-        "log(sum(exp(X - m), axis)) plus m without the kept axis. info_nce: divide each row by its norm "
-        "(clamped at 1e-12), S = n1 @ n2.T / temperature, loss = mean(logsumexp(S, axis=1) - diag(S)); the "
+        "log(sum(exp(X - m), axis)) plus m without the kept axis (initial=-np.inf in np.max makes an empty "
+        "axis -inf; a +inf max gives +inf). info_nce: divide each row by its norm (rows shorter than 1e-12 "
+        "become zeros), S = n1 @ n2.T / temperature, loss = mean(logsumexp(S, axis=1) - diag(S)); the "
         "lesson's 2 x 2 example must give log 2.",
         "info_nce_grad, first with respect to n1 and n2: P = softmax of each row of S (exp(S - row max) over "
         "its row sum), G = (P - I) / (B * temperature), dn1 = G @ n2 and dn2 = G.T @ n1. For symmetric=True, "
         "average P with the softmax down each column before subtracting I. Compare with numerical_gradient "
         "before going on.",
         "Then through the normalization, all rows at once: dz = (dn - n * sum(n * dn, axis=1, keepdims=True)) "
-        "/ norm. Each row of dz must come out orthogonal to its row of z; if it does not, this step is missing.",
+        "/ norm, and 0 for rows shorter than 1e-12 (np.divide(..., where=norm >= 1e-12)). Each row of dz must "
+        "come out orthogonal to its row of z; if it does not, this step is missing.",
         "alignment = mean(norm(n1 - n2, axis=1) ** alpha). uniformity: d2 = 2 - 2 (n @ n.T) at "
         "np.triu_indices(B, 1), then logsumexp(-t * d2) - log(number of pairs). triplet_loss: hinge = "
         "sum((a-p)**2, 1) - sum((a-n)**2, 1) + margin, active = hinge > 0 (strictly), gradients 2(n - p)/B, "
@@ -205,6 +208,31 @@ KATAS: tuple[Kata, ...] = (
         "rng.permutation(N), batches order[s:s + batch_size], one loss_and_grads and one step P -= lr * dP "
         "per batch, and losses[e] = sum(batch loss * batch length) / N. perplexity = exp(mean loss).",
     )),
+    Kata(10, "recommender", "User and item embeddings from implicit feedback", 15, (
+        "Start with leave_one_out: turn each pair into one key, user * (max_item + 1) + item; np.sort "
+        "and keep the entries that differ from their left neighbour (duplicates dropped, pairs ordered "
+        "by user then item). np.bincount of the users gives each user's count, its cumsum where each "
+        "user's run starts; for the users with count >= 2, start + rng.integers(0, count) is the pair "
+        "to hold out, all drawn at once.",
+        "bpr_loss_and_grads: gather u = U[users], vp = V[pos], vn = V[neg] and x = sum(u * (vp - vn), "
+        "axis=1). The loss term is np.logaddexp(0, -x); its derivative in x is -sigmoid(-x) = "
+        "-np.exp(-np.logaddexp(0, x)), which never overflows. Divide by B, add reg * the gathered row "
+        "(also / B), and scatter with np.add.at(dU, users, ...): dU[users] += ... loses repeated ids.",
+        "sample_negatives without retries: with a user's distinct items sorted, s_0 < s_1 < ..., "
+        "s_j - j counts the free items below s_j, so the r-th free item is r + #{j : s_j - j <= r}. "
+        "Draw r = rng.integers(0, n_items - count[u]) for all pairs at once; with the sorted keys "
+        "user * n_items + item, keys - (place of the key within its user) is sorted too, and one "
+        "np.searchsorted(..., user * n_items + r, side='right') minus the user's start counts those j.",
+        "train_bpr: rng = np.random.default_rng(seed), U and V from rng.normal(0, 0.1, ...), then per "
+        "epoch order = rng.permutation(n), one negative per pair, and batches of batch_size. Step "
+        "U -= lr * B * dU and V -= lr * B * dV (the sum of the pairs' gradients; with the mean alone the "
+        "steps are B times too small). Record each batch's loss before its step, weighted by B.",
+        "recommend: S = U[users] @ V.T, S[row, item] = -np.inf for the excluded pairs (map each pair's "
+        "user to its rows), check (S > -inf).sum(axis=1) >= k, then np.argsort(-S, axis=1, "
+        "kind='stable')[:, :k]: a stable sort keeps equal scores in id order. hit_rate and ndcg_at_k: "
+        "rows, row_of = np.unique(test[:, 0], return_inverse=True); found = recommended[row_of] == "
+        "test[:, 1:2]; the rank is found.argmax(axis=1) where found.any(axis=1).",
+    )),
 )
 
 BY_NAME = {k.name: k for k in KATAS}
@@ -213,3 +241,8 @@ BY_NAME = {k.name: k for k in KATAS}
 def get(name: str) -> Kata:
     """The catalogue entry of `name`; KeyError if there is none."""
     return BY_NAME[name]
+
+
+def select(names=None) -> list:
+    """The entries of `names`, in the order given, or every kata in catalogue order."""
+    return [get(n) for n in names] if names else list(KATAS)
