@@ -124,7 +124,8 @@ def train_next_word(encoded, vocab_size, pad_id, dim=32, context=3, epochs=3, lr
     Vectorize each batch (no Python loop over its windows). ValueError if vocab_size is not
     an integer >= 2, if pad_id is not in 0..vocab_size-1, for ids as in context_windows or
     >= vocab_size, if dim, context, epochs or batch_size is not an integer >= 1, if lr is
-    not a number > 0, or if encoded holds no word at all.
+    not a number > 0, if seed is not an int >= 0 (0.5, None or True is no seed), or if
+    encoded holds no word at all.
     """
     raise NotImplementedError
 

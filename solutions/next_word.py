@@ -162,12 +162,13 @@ def loss_and_grads(E, W, b, X, y, pad_id):
 
 # ---------------------------------------------------------------- training
 
-def _training_windows(encoded, vocab_size, pad_id, dim, context, epochs, lr, batch_size):
+def _training_windows(encoded, vocab_size, pad_id, dim, context, epochs, lr, batch_size, seed):
     """The checked arguments of train_next_word, with the corpus as its windows (X, y)."""
     vocab_size = _integer(vocab_size, "vocab_size", 2)
     pad_id = _pad(pad_id, vocab_size)
     for value, name in ((dim, "dim"), (context, "context"), (epochs, "epochs"), (batch_size, "batch_size")):
         _integer(value, name, 1)
+    _integer(seed, "seed", 0)
     if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real) or not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     X, y = context_windows(encoded, context, pad_id)
@@ -181,7 +182,7 @@ def _training_windows(encoded, vocab_size, pad_id, dim, context, epochs, lr, bat
 def train_next_word(encoded, vocab_size, pad_id, dim=32, context=3, epochs=3, lr=0.5,
                     batch_size=256, seed=0):
     X, y, vocab_size, pad_id = _training_windows(encoded, vocab_size, pad_id, dim, context, epochs, lr,
-                                                 batch_size)
+                                                 batch_size, seed)
     N = len(y)
 
     rng = np.random.default_rng(seed)

@@ -550,6 +550,7 @@ def test_train_is_deterministic_for_a_seed(kata):
     ("dim_zero", "dim must be an integer >= 1"),
     ("lr_zero", "lr must be > 0"),
     ("batch_size_zero", "batch_size must be an integer >= 1"),
+    ("float_seed", "seed must be an int: 0.5 is no seed"),
     ("no_words", "a corpus without a word has no window to train on"),
 ])
 def test_train_next_word_rejects_bad_input(kata, case, why):
@@ -563,6 +564,7 @@ def test_train_next_word_rejects_bad_input(kata, case, why):
         "dim_zero": ((ok, 4, PAD), {"dim": 0}),
         "lr_zero": ((ok, 4, PAD), {"lr": 0.0}),
         "batch_size_zero": ((ok, 4, PAD), {"batch_size": 0}),
+        "float_seed": ((ok, 4, PAD), {"seed": 0.5}),
         "no_words": (([np.array([], dtype=int)], 4, PAD), {}),
     }[case]
     with kata.raises(why):

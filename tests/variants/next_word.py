@@ -356,7 +356,7 @@ def perplexity(E, W, b, X, y, pad_id):
 def train_next_word(encoded, vocab_size, pad_id, dim=32, context=3, epochs=3, lr=0.5,
                     batch_size=256, seed=0):
     X, y, vocab_size, pad_id = _training_windows(encoded, vocab_size, pad_id, dim, context, epochs, lr,
-                                                 batch_size)
+                                                 batch_size, seed)
     N = len(y)
     rng = np.random.default_rng(seed)
     E = 0.1 * rng.standard_normal((vocab_size, dim))
