@@ -189,6 +189,25 @@ KATAS: tuple[Kata, ...] = (
         "their gradients. probe_accuracy: float(np.mean(np.argmax(X @ W + b, axis=1) == y)); np.argmax "
         "already sends ties to the lower class.",
     )),
+    Kata(9, "next_word", "Embeddings learned by predicting the next word", 15, (
+        "Start with context_windows, and check it against the docstring's example: each position t of a "
+        "sentence gives one row, the `context` ids before t with pad_id on the left, and y[t] the id at t. "
+        "Then forward: h = the mean of E[X[i, j]] over the positions that are not pad_id, then h @ W + b.",
+        "context_windows without a loop over positions: concatenate the sentences, each preceded by `context` "
+        "copies of pad_id (np.repeat of the sentence numbers gives where each word lands); then every window "
+        "is laid_out[where[:, None] + np.arange(-context, 0)], one fancy index for the whole corpus.",
+        "forward: keep = X != pad_id and weights = keep / np.maximum(keep.sum(axis=1, keepdims=True), 1), so a "
+        "row of padding only gives h = 0 instead of 0 / 0; h = np.einsum('nj,njd->nd', weights, E[X]). The "
+        "loss: subtract each row's max from the logits before np.exp, loss = mean(log(sum(exp)) - z[y]).",
+        "loss_and_grads: G = (softmax - onehot(y)) / N, then dW = h.T @ G, db = G.sum(axis=0) and dh = G @ W.T. "
+        "Position j of row i sends weights[i, j] * dh[i] to row X[i, j] of dE: np.add.at(dE, X, "
+        "weights[:, :, None] * dh[:, None, :]) accumulates repeated ids (dE[X] += ... does not). Zero row "
+        "pad_id, and compare everything with finite differences.",
+        "train_next_word: X, y = context_windows(...); rng = np.random.default_rng(seed); E = 0.1 * "
+        "rng.standard_normal((V, dim)) first, E[pad_id] = 0, W and b zeros; each epoch order = "
+        "rng.permutation(N), batches order[s:s + batch_size], one loss_and_grads and one step P -= lr * dP "
+        "per batch, and losses[e] = sum(batch loss * batch length) / N. perplexity = exp(mean loss).",
+    )),
     Kata(10, "recommender", "User and item embeddings from implicit feedback", 15, (
         "Start with leave_one_out: turn each pair into one key, user * (max_item + 1) + item; np.sort "
         "and keep the entries that differ from their left neighbour (duplicates dropped, pairs ordered "
