@@ -1,7 +1,7 @@
 """How soon `python grader.py --watch KATA` shows the result of a save: python bench/watch_latency.py [--saves N]
 
 For each kata: a watch runs on a scratch folder, and the kata file is saved N times, in turn
-the reference solution and the reference with one of its known mistakes (tests/mutants), so
+the reference solution and the reference with one of its known mistakes (tests/variants), so
 that every save changes the result. Timed from just before the file is written until the
 watch has printed (whole lines, flushed):
   - first: the first result of that save (the untimed checks, with the scale checks as the

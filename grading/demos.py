@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import importlib.util
 import json
 import os
 import subprocess
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from . import catalogue
 from .catalogue import ROOT
+from .sources import load_module
 
 DEMOS = ROOT / "demos"
 SOLUTIONS = ROOT / "solutions"
@@ -167,13 +167,6 @@ def choose(name: str, needs: dict, files: dict, label: str, reference_run: bool)
     return chosen, notes
 
 
-def _import(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _unwritten_at_run(exc: BaseException, files: dict):
     """(kata, function) of the kata function that raised NotImplementedError, if one did."""
     by_path = {Path(p).resolve(): name for name, p in files.items() if p}
@@ -193,7 +186,7 @@ def main(argv=None) -> int:
     p.add_argument("--reference", action="store_true")
     args = p.parse_args(argv)
     files = {k: Path(v) for k, v in json.loads(args.files).items()}
-    demo = _import(DEMOS / f"{args.name}.py", f"_demo_{args.name}")
+    demo = load_module(DEMOS / f"{args.name}.py", f"_demo_{args.name}")
     needs = getattr(demo, "NEEDS", {args.name: ()})
     try:
         chosen, notes = choose(args.name, needs, files, args.label, args.reference)
@@ -210,7 +203,7 @@ def main(argv=None) -> int:
             if path is None:
                 raise SystemExit(f"The demo needs {kata}.py, and {args.label} has none.")
             try:
-                loaded[kata] = _import(path, f"_demo_kata_{kata}")
+                loaded[kata] = load_module(path, f"_demo_kata_{kata}")
             except Exception as exc:
                 raise SystemExit(f"The demo could not import {_rel(path)}: {type(exc).__name__}: {exc}")
         return loaded[kata]

@@ -38,7 +38,7 @@ def _source(solutions_folder: bool):
     return solutions() if solutions_folder else learner()
 
 
-def check(names: list, solutions_folder: bool = False) -> Grade:
+def check(names: list, solutions_folder: bool = False) -> "report.Report":
     from . import judge
     from .results import grade
 
@@ -52,7 +52,7 @@ def check(names: list, solutions_folder: bool = False) -> Grade:
     except judge.JudgeFailed:  # once more, with judges started afresh
         result = grade(source, names or None, detailed=bool(names), judged_by=warm())
     state.record(result, before)
-    return result
+    return report.Report(result)
 
 
 def hint(name=None) -> "Text":
@@ -128,7 +128,7 @@ def _table(header: list, rows: list) -> str:
 
 
 def _check(c: Check) -> str:
-    points = f"{report._points(round(c.score, 2))}/{report._points(round(c.max_score, 2))}"
+    points = f"{report.points(round(c.score, 2))}/{report.points(round(c.max_score, 2))}"
     parts = [f'<div style="margin: 6px 0"><span style="color: #b00020; font-weight: bold">&#10007; {esc(c.title)}</span>'
              f' <span style="color: #666">({points})</span>',
              f'<pre style="white-space: pre-wrap; margin: 2px 0 2px 18px">{esc(c.message)}</pre>']
@@ -185,9 +185,9 @@ def html_report(grade: Grade) -> str:
     rows = []
     for k in grade.katas:
         rows.append(f'<tr><td style="{CELL}">{k.kata.number}</td><td style="{CELL}"><code>{esc(k.kata.name)}</code></td>'
-                    f"{_badge(k.status)}<td style=\"{CELL}\">{report._points(k.score)}/{report._points(k.max_score)}</td></tr>")
+                    f"{_badge(k.status)}<td style=\"{CELL}\">{report.points(k.score)}/{report.points(k.max_score)}</td></tr>")
     rows.append(f'<tr><td style="{CELL}"></td><td style="{CELL}"><b>total</b></td><td style="{CELL}"></td>'
-                f'<td style="{CELL}"><b>{report._points(grade.score)}/{report._points(grade.max_score)}</b></td></tr>')
+                f'<td style="{CELL}"><b>{report.points(grade.score)}/{report.points(grade.max_score)}</b></td></tr>')
     parts = [f"<div><p><b>Grading {esc(grade.source.label)}</b></p>", _table(["#", "kata", "status", "points"], rows)]
     shown = [k for k in grade.katas if k.status != "done" and (k.kata.name in grade.detailed or k.status != "not started")]
     for k in shown:

@@ -170,6 +170,7 @@ def first_unfinished(source, grade_one) -> str | None:
             continue
         if r.fresh:
             return r.kata.name
-        if grade_one(r.kata.name).kata(r.kata.name).status != "done":
+        graded = grade_one(r.kata.name)
+        if next(k for k in graded.katas if k.kata.name == r.kata.name).status != "done":
             return r.kata.name
     return None

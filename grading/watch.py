@@ -14,6 +14,7 @@ last grade, state.py, where that is of the file as it is now), then the next onc
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -21,7 +22,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from . import catalogue, judge, procs, state, status
+from . import catalogue, judge, procs, report, state, status
+from .outcomes import Role
 from .results import Grade, grade
 
 POLL = 0.02  # seconds between two looks at the file (a stat: nothing to the machine)
@@ -98,17 +100,16 @@ class Given:
         self.records = records
 
     def run(self, katas, files, limits=None) -> list:
-        return [r for r in self.records if r["kata"] in katas]
+        return [r for r in self.records if r.kata in katas]
 
 
 def as_before(records: list) -> list:
     """The scale records of the last result, shown until they are timed again."""
     out = []
     for r in records:
-        if r["role"] == "scale":
-            r = dict(r)
-            if not r["passed"]:
-                r["message"] = "(at the last save; being timed again) " + r["message"]
+        if r.role == Role.SCALE:
+            if not r.passed:
+                r = dataclasses.replace(r, message="(at the last save; being timed again) " + r.message)
             out.append(r)
     return out
 
@@ -118,7 +119,7 @@ def changes(before: set | None, result: Grade, untimed_only: bool = False) -> li
     `before`, the names of the checks that passed then (None: no grade before)."""
     if before is None:
         return []
-    checks = [c for k in result.katas for c in k.checks if not (untimed_only and c.role == "scale")]
+    checks = [c for k in result.katas for c in k.checks if not (untimed_only and c.role == Role.SCALE)]
     gained = [c for c in checks if c.passed and c.name not in before]
     lost = [c for c in checks if not c.passed and c.name in before]
     if not gained and not lost:
@@ -168,7 +169,7 @@ class Watch:
             if not timed.done() and untimed.exception() is None:
                 early = Given(untimed.result() + as_before(self.last_records[name]))
                 partial = grade(self.source, [name], detailed=True, limits=self.limits, judged_by=early)
-                self.say("\n".join([str(partial), ""] + changes(before, partial, untimed_only=True) + [
+                self.say("\n".join([report.text(partial), ""] + changes(before, partial, untimed_only=True) + [
                     "", f"Timing the scale checks again ... (then watching {status.rel(path)})"]))
         try:
             records = Warm.results(untimed, timed)
@@ -177,13 +178,13 @@ class Watch:
             result = grade(self.source, [name], detailed=True, limits=self.limits, judged_by=self.warm)
         else:
             result = grade(self.source, [name], detailed=True, limits=self.limits, judged_by=Given(records))
-        kata = result.kata(name)
+        kata = next(k for k in result.katas if k.kata.name == name)
         if records is not None and not kata.stopped:
             self.last_records[name] = records
         if not kata.stopped:
             self.passed[name] = {c.name for c in kata.checks if c.passed}
         state.record(result, sha)
-        self.say("\n".join([str(result), ""] + changes(before, result) + [
+        self.say("\n".join([report.text(result), ""] + changes(before, result) + [
             "", f"Watching {status.rel(path) if path else name} (Ctrl-C to stop) ..."]))
         return result
 
@@ -201,7 +202,7 @@ class Watch:
                 if current is None:
                     current = self.next_kata()
                     if current is None:
-                        print(grade(self.source, limits=self.limits, judged_by=self.warm))
+                        print(report.text(grade(self.source, limits=self.limits, judged_by=self.warm)))
                         return 0
                     seen = NEVER
                 path = self.source.files.get(current)
