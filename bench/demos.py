@@ -42,7 +42,7 @@ PLAIN = {
     "collapse": ["eigenvalue_route"],
     "matryoshka": ["masks_and_loops_over_queries"],
     "linear_probe": ["logsumexp_and_eye"],
-    "next_word": ["add_at_and_logaddexp"],
+    "next_word": ["bag_matrix_products"],
     "recommender": ["train_through_the_public_functions"],
     "clusters": ["choice_draws_and_loops_over_clusters"],
 }
