@@ -4,9 +4,10 @@ from collections import Counter
 
 import numpy as np
 
-_BATCH = 256           # training pairs per minibatch in train_sgns
-_NOISE_GROUP = 16      # consecutive pairs of a minibatch that share one draw of noise words
+_BATCH = 256           # training pairs (about: whole windows) per minibatch in train_sgns
+_NOISE_GROUP = 32      # pairs (about) of a minibatch that share one draw of noise words
 _MIN_LR_FRACTION = 1e-4  # the linear decay of train_sgns stops at lr * _MIN_LR_FRACTION
+_CHUNK = 256           # minibatches whose ids, masks and scores train_sgns prepares at once
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -207,37 +208,6 @@ def _apply_gradient(W_in, W_out, centers, g, targets, v, u):
     _scatter_add(W_out, targets, g[:, :, None] * v[:, None, :])       # d/du_j = g_j v
 
 
-def _in_groups(rows, size):
-    """rows (B, ...) as (G, size, ...) with G = ceil(B / size), zero rows padding the last group."""
-    if len(rows) % size:
-        padding = np.zeros((size - len(rows) % size,) + rows.shape[1:], dtype=rows.dtype)
-        rows = np.concatenate([rows, padding])
-    return rows.reshape((-1, size) + rows.shape[1:])
-
-
-def _sgns_step_shared_negatives(W_in, W_out, centers, contexts, negatives, lr):
-    """One SGD step, in place, with the per-pair step lr; returns the batch's loss sum before it.
-
-    negatives (G, K) holds the noise words of each group of _NOISE_GROUP consecutive pairs: the
-    loss is that of sgns_loss_and_grads with negatives.repeat(_NOISE_GROUP, axis=0)[:B]. Sharing
-    them, a group gathers each noise row once, gets its scores and their gradients from small
-    matrix products, and scatters G * K noise rows instead of B * K."""
-    B, d = len(centers), W_in.shape[1]
-    K = negatives.shape[1]
-    v, u, u_noise = W_in[centers], W_out[contexts], W_out[negatives]  # (B, d), (B, d), (G, K, d)
-    v_groups = _in_groups(v, _NOISE_GROUP)                            # (G, size, d)
-    noise_scores = v_groups @ u_noise.transpose(0, 2, 1)              # (G, size, K): every u_k.v
-    scores = np.column_stack([np.einsum("bd,bd->b", u, v), noise_scores.reshape(-1, K)[:B]])
-    loss_sum, g = _loss_and_score_grads(scores)
-    step = (-lr * g).astype(W_in.dtype)                               # -lr * d loss_sum / d score
-    step_context, step_noise = step[:, :1], _in_groups(step[:, 1:], _NOISE_GROUP)
-    delta_v = step_context * u + (step_noise @ u_noise).reshape(-1, d)[:B]  # before W_out changes
-    _scatter_add(W_out, contexts, step_context * v)
-    _scatter_add(W_out, negatives, step_noise.transpose(0, 2, 1) @ v_groups)  # (G, K, d), group sums
-    _scatter_add(W_in, centers, delta_v)
-    return loss_sum
-
-
 def _check_tables(W_in, W_out):
     W_in = np.asarray(W_in, dtype=np.float64)
     W_out = np.asarray(W_out, dtype=np.float64)
@@ -274,6 +244,39 @@ def _training_pairs(tokens, sentence_ids, window):
     return np.concatenate(centers), np.concatenate(contexts)
 
 
+def _windows(tokens, sentence_ids, window, pad):
+    """(neighbours, real): row p of neighbours holds the ids at positions p - window .. p - 1 and
+    p + 1 .. p + window, pad where that position is outside p's sentence; real says which are
+    not pad. One extra row, all pad, stands for an empty position (it fills the last minibatch).
+    Over all rows, the pairs (neighbours[p, j], tokens[p]) with real[p, j] are the training pairs."""
+    offsets = np.r_[np.arange(-window, 0), np.arange(1, window + 1)]
+    at = np.arange(len(tokens))[:, None] + offsets
+    inside = (at >= 0) & (at < len(tokens))
+    at = np.where(inside, at, 0)
+    real = inside & (sentence_ids[at] == sentence_ids[:, None])
+    neighbours = np.where(real, tokens[at], pad)
+    empty = np.full((1, 2 * window), pad)
+    return np.vstack([neighbours, empty]), np.vstack([real, np.zeros((1, 2 * window), bool)])
+
+
+def _softplus_sum(x, weights, work):
+    """sum(weights * softplus(x)) for float32 x, in float64; x is overwritten, work is a buffer of
+    its shape.
+
+    softplus(x) = log(1 + e^x) = max(x, 0) + log 2 + log((1 + e^-|x|) / 2): the log 2 of every
+    term is added exactly, the rest (at most log 2 in size) is computed in float32."""
+    np.abs(x, out=work)
+    np.negative(work, out=work)
+    np.exp(work, out=work)
+    work += 1.0
+    work *= 0.5
+    np.log(work, out=work)
+    np.maximum(x, 0.0, out=x)
+    work += x
+    work *= weights
+    return float(work.sum(dtype=np.float64)) + float(weights.sum(dtype=np.float64)) * np.log(2.0)
+
+
 def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=0.025, seed=0):
     vocab_size = _check_int(vocab_size, "vocab_size", 1)
     dim = _check_int(dim, "dim", 1)
@@ -283,39 +286,97 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     if not (isinstance(lr, (int, float, np.integer, np.floating)) and np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     tokens, sentence_ids = _flatten(encoded, vocab_size)
-    centers, contexts = _training_pairs(tokens, sentence_ids, window)
-    n_pairs = len(centers)
+    V, d, m = vocab_size, dim, 2 * window
+    # One table for both: rows 0..V-1 are W_in, V..2V-1 are W_out, row 2V stays zero (padding).
+    # float32, as in word2vec: half the memory to move on every gather and scatter, and precision
+    # to spare for SGD; the losses are summed in float64.
+    pad = 2 * V
+    neighbours, real = _windows(tokens, sentence_ids, window, pad)
+    n_pairs = int(real.sum())
     if n_pairs == 0:
         raise ValueError("encoded has no training pairs: every sentence has fewer than 2 tokens")
+    contexts = np.r_[tokens + V, pad]       # the W_out row of each position (the empty one: pad)
+    positions = np.flatnonzero(real.any(axis=1))
+
+    # A minibatch is P positions with all their pairs: position p's word is the context of
+    # its 2 * window neighbours (each ordered pair of the corpus is met exactly once, at the
+    # position of its context). Q consecutive positions (about _NOISE_GROUP pairs) share one draw
+    # of K noise words; their pairs and these outputs make a small dense block:
+    #   inputs  Vq = W_in[neighbours]            (Q*m, d)
+    #   outputs T  = W_out[Q contexts, K noise]  (Q + K, d)
+    #   scores  Vq @ T.T                         (Q*m, Q + K)
+    # of which each input needs the column of its own context and the K noise columns (mask).
+    Q = max(1, _NOISE_GROUP // m)
+    groups = max(1, round(_BATCH / (Q * m)))
+    P, rows_in = Q * groups, Q * m * groups
+    mask = np.zeros((Q * m, Q + K), np.float32)
+    mask[np.arange(Q * m), np.arange(Q * m) // m] = 1.0
+    mask[:, Q:] = 1.0
+    sign = np.r_[np.ones(Q), -np.ones(K)].astype(np.float32)   # +1: a real context, -1: noise
 
     rng = np.random.default_rng(seed)
-    noise = np.bincount(tokens, minlength=vocab_size) ** 0.75  # unigram counts ** 0.75
-    noise_cdf = np.cumsum(noise)                                # sampled by inverting the cdf
+    noise = np.bincount(tokens, minlength=V) ** 0.75  # unigram counts ** 0.75
+    noise_cdf = np.cumsum(noise)                       # sampled by inverting the cdf
     last_word = np.flatnonzero(noise)[-1]
-    # float32 tables, as in word2vec: half the memory to move on every gather and scatter, and
-    # precision to spare for SGD. The losses are still summed in float64.
-    W_in = ((rng.random((vocab_size, dim)) - 0.5) / dim).astype(np.float32)
-    W_out = np.zeros((vocab_size, dim), dtype=np.float32)
+    width = d + d % 2                    # an even row width, for the complex64 view below
+    W = np.zeros((2 * V + 1, width), dtype=np.float32)
+    W[:V, :d] = (rng.random((V, d)) - 0.5) / d
+    # The scatter: np.add.at pays per index, so it adds into the table viewed as complex64, one
+    # index per two float32 (complex addition is the addition of both parts); slots[r] holds the
+    # flat complex indices of row r.
+    half = width // 2
+    flat = W.view(np.complex64).reshape(-1)
+    slots = np.arange(2 * V + 1)[:, None] * half + np.arange(half)
+
+    n_batches = -(-len(positions) // P)
+    ids = np.empty((_CHUNK, rows_in + groups * (Q + K)), dtype=np.intp)  # a minibatch's rows of W
+    scores = np.empty((_CHUNK, groups, Q * m, Q + K), dtype=np.float32)
+    weights, work = np.empty_like(scores), np.empty_like(scores)
+    step = np.empty((groups, Q * m, Q + K), dtype=np.float32)
+    delta = np.empty((ids.shape[1], width), dtype=np.float32)
+    delta_in = delta[:rows_in].reshape(groups, Q * m, width)
+    delta_out = delta[rows_in:].reshape(groups, Q + K, width)
+    delta_flat = delta.view(np.complex64).reshape(-1)
 
     losses, seen, total = [], 0, epochs * n_pairs
     for _ in range(epochs):
-        order = rng.permutation(n_pairs)
-        epoch_centers, epoch_contexts = centers[order], contexts[order]
+        order = np.full(n_batches * P, len(tokens))        # the empty position fills the last batch
+        order[:len(positions)] = positions[rng.permutation(len(positions))]
+        negs = np.searchsorted(noise_cdf, rng.random((n_batches * groups, K)) * noise_cdf[-1], side="right")
+        negs = np.minimum(negs, last_word) + V  # in case rounding lands a draw on the cdf's end
         epoch_loss = 0.0
-        for start in range(0, n_pairs, _BATCH):
-            batch_centers = epoch_centers[start:start + _BATCH]
-            batch_contexts = epoch_contexts[start:start + _BATCH]
-            # One draw of K noise words per group of _NOISE_GROUP pairs: each pair still meets K
-            # draws from the noise distribution, at a fraction of the cost of a draw per pair.
-            # (A draw shared by the whole batch would be cheaper still, but a noise word would
-            # then take _BATCH gradient terms in one step: training diverges at larger lr.)
-            n_groups = -(-len(batch_centers) // _NOISE_GROUP)
-            negs = np.searchsorted(noise_cdf, rng.random((n_groups, K)) * noise_cdf[-1], side="right")
-            negs = np.minimum(negs, last_word)  # in case rounding lands a draw on the cdf's end
-            # lr is a step per pair, as in word2vec: follow the gradient of the batch's SUM of pair
-            # losses (B times the gradient of the mean that sgns_loss_and_grads returns).
-            lr_t = lr * max(1.0 - seen / total, _MIN_LR_FRACTION)
-            epoch_loss += _sgns_step_shared_negatives(W_in, W_out, batch_centers, batch_contexts, negs, lr_t)
-            seen += len(batch_centers)
+        for first in range(0, n_batches, _CHUNK):
+            nb = min(_CHUNK, n_batches - first)
+            at = order[first * P:(first + nb) * P]
+            ids[:nb, :rows_in] = neighbours[at].reshape(nb, rows_in)
+            outputs = ids[:nb, rows_in:].reshape(nb, groups, Q + K)
+            outputs[:, :, :Q] = contexts[at].reshape(nb, groups, Q)
+            outputs[:, :, Q:] = negs[first * groups:(first + nb) * groups].reshape(nb, groups, K)
+            is_pair = real[at].reshape(nb, groups, Q * m, 1)
+            np.multiply(is_pair, mask, out=weights[:nb])      # the scores that are terms of the loss
+            counts = is_pair.reshape(nb, -1).sum(axis=1)      # pairs per minibatch
+            # lr is a step per pair, as in word2vec (the gradient of the minibatch's SUM of pair
+            # losses), decaying linearly with the pairs seen; -lr/2 folds sigmoid's 1/2 in.
+            seen_before = seen + np.cumsum(counts) - counts
+            rates = -0.5 * lr * np.maximum(1.0 - seen_before / total, _MIN_LR_FRACTION)
+            seen += int(counts.sum())
+            for b in range(nb):
+                X = W.take(ids[b], axis=0)                       # every row this minibatch reads
+                inputs = X[:rows_in].reshape(groups, Q * m, width)
+                out_rows = X[rows_in:].reshape(groups, Q + K, width)
+                np.matmul(inputs, out_rows.transpose(0, 2, 1), out=scores[b])
+                # d loss / d score is sigmoid(s) - 1 for a context, sigmoid(s) for noise; with
+                # sigmoid(s) = (1 + tanh(s / 2)) / 2, minus lr times it is -lr/2 (tanh(s/2) - sign)
+                np.multiply(scores[b], 0.5, out=step)
+                np.tanh(step, out=step)
+                step -= sign
+                step *= mask * rates[b]
+                np.matmul(step, out_rows, out=delta_in)                   # onto each input: sum_j step_j u_j
+                np.matmul(step.transpose(0, 2, 1), inputs, out=delta_out)  # onto each output: sum_i step_i v_i
+                np.add.at(flat, slots.take(ids[b], axis=0).reshape(-1), delta_flat)  # repeats add up
+                W[pad] = 0.0                              # what padding slots sent to the pad row
+            # loss terms: softplus(-s) for a context, softplus(s) for noise, before each step
+            np.multiply(scores[:nb], -sign, out=scores[:nb])
+            epoch_loss += _softplus_sum(scores[:nb], weights[:nb], work[:nb])
         losses.append(epoch_loss / n_pairs)
-    return W_in.astype(np.float64), np.array(losses)
+    return W[:V, :d].astype(np.float64), np.array(losses)
