@@ -7,6 +7,9 @@ import numpy as np
 _BATCH = 256           # training pairs (about: whole windows) per minibatch in train_sgns
 _NOISE_GROUP = 32      # pairs (about) of a minibatch that share one draw of noise words
 _MIN_LR_FRACTION = 1e-4  # the linear decay of train_sgns stops at lr * _MIN_LR_FRACTION
+_SVD_EXACT_UP_TO = 500          # svd_embeddings decomposes smaller matrices fully
+_SVD_OVERSAMPLE = 20            # extra random directions of the truncated SVD
+_SVD_POWER_ITERATIONS = 4       # its power iterations
 _CHUNK = 256           # minibatches whose ids, masks and scores train_sgns prepares at once
 
 
@@ -95,20 +98,16 @@ def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
     if weighting not in ("uniform", "harmonic"):
         raise ValueError(f'weighting must be "uniform" or "harmonic", got {weighting!r}')
     tokens, sentence_ids = _flatten(encoded, vocab_size)
-    # Lay the sentences end to end with `window` copies of a gap id (= vocab_size) between
-    # them: no window then reaches from one sentence into the next, and the pairs that touch
-    # a gap land in an extra row and column, dropped at the end.
-    gap, size = vocab_size, vocab_size + 1
-    n_sentences = sentence_ids[-1] + 1 if len(tokens) else 0
-    laid_out = np.full(len(tokens) + window * n_sentences, gap)
-    laid_out[np.arange(len(tokens)) + window * sentence_ids] = tokens
-    upper = np.zeros(size * size)  # upper[w_p * size + w_q] counts the pairs with p < q
-    for offset in range(1, window + 1):
+    V = vocab_size
+    # Each pair p < q of one sentence at distance <= window, as one flat index w_p * V + w_q into
+    # C and once more as w_q * V + w_p (the ordered pair (q, p)); np.bincount adds up every
+    # repeat in one pass, without a transposed copy of C.
+    codes, weights = [np.zeros(0, np.intp)], [np.zeros(0)]
+    for offset, left, right in _window_pairs(tokens, sentence_ids, window):
         weight = 1.0 if weighting == "uniform" else 1.0 / offset
-        pairs = laid_out[:-offset] * size + laid_out[offset:]   # every pair at this distance at once
-        np.add.at(upper, pairs, weight)                          # repeated pairs accumulate
-    upper = upper.reshape(size, size)[:vocab_size, :vocab_size]
-    return upper + upper.T  # each pair p < q also counts as the ordered pair (q, p)
+        codes += [left * V + right, right * V + left]
+        weights.append(np.full(2 * len(left), weight))
+    return np.bincount(np.concatenate(codes), np.concatenate(weights), minlength=V * V).reshape(V, V)
 
 
 # ---------------------------------------------------------------- PPMI and SVD
@@ -124,17 +123,38 @@ def ppmi(C, alpha=0.75, shift=1.0):
     if not shift > 0:
         raise ValueError(f"shift must be > 0 (its log is subtracted), got {shift!r}")
     out = np.zeros(C.shape)
-    if not C.any():
+    w, c = np.nonzero(C)  # log only where C > 0: there P(w) > 0 and P_alpha(c) > 0 too
+    if len(w) == 0:
         return out
-    C = C / C.max()  # PMI does not change with the scale of C; this keeps every sum finite
-    rows, cols = C.sum(axis=1), C.sum(axis=0)
+    counts = C[w, c]
+    counts = counts / counts.max()  # PMI does not change with the scale of C; this keeps every sum finite
+    # Every sum needs the nonzero entries only: row and column sums by np.bincount over them.
+    rows = np.bincount(w, counts, minlength=C.shape[0])
+    cols = np.bincount(c, counts, minlength=C.shape[1])
     smoothed = cols ** alpha
     p_context = smoothed / smoothed.sum()
-    w, c = np.nonzero(C)  # log only where C > 0: there P(w) > 0 and P_alpha(c) > 0 too
     # log(P(w,c) / (P(w) P_alpha(c))) with P(w,c) = C / N and P(w) = rows / N: N cancels
-    pmi = np.log(C[w, c]) - np.log(rows[w]) - np.log(p_context[c])
+    pmi = np.log(counts) - np.log(rows[w]) - np.log(p_context[c])
     out[w, c] = np.maximum(pmi - np.log(shift), 0.0)
     return out
+
+
+def _truncated_svd(M, dim):
+    """(U, S): the top dim left singular vectors and values of M, by a randomized range finder
+    with power iterations (Halko, Martinsson & Tropp 2011, algorithms 4.4 and 5.1).
+
+    Q, an orthonormal basis of M @ Omega for a random Omega with dim + _SVD_OVERSAMPLE columns,
+    nearly spans M's top left singular vectors; each power iteration Q <- orth(M orth(M^T Q))
+    multiplies the weight of singular value s by s^2, so the top ones take over. Then the SVD of
+    the small (dim + p, n) matrix Q^T M = Ub S Vt gives U = Q Ub. Cost: 2 (1 + iterations)
+    products of M with a thin matrix, against O(V^3) for a full decomposition."""
+    A = M.astype(np.float32)  # float32 products run twice as fast; a few digits is all this needs
+    Omega = np.random.default_rng(0).standard_normal((A.shape[1], dim + _SVD_OVERSAMPLE), dtype=np.float32)
+    Q = np.linalg.qr(A @ Omega)[0]
+    for _ in range(_SVD_POWER_ITERATIONS):  # re-orthonormalized each time, or rounding drowns the small s
+        Q = np.linalg.qr(A @ np.linalg.qr(A.T @ Q)[0])[0]
+    Ub, S, _ = np.linalg.svd(Q.T @ A, full_matrices=False)
+    return (Q @ Ub[:, :dim]).astype(np.float64), S[:dim].astype(np.float64)
 
 
 def svd_embeddings(M, dim, power=0.5):
@@ -148,7 +168,9 @@ def svd_embeddings(M, dim, power=0.5):
         raise ValueError(f"dim must be at most min(M.shape) = {min(M.shape)}, got {dim}")
     if not power >= 0:
         raise ValueError(f"power must be >= 0, got {power!r}")
-    if M.shape[0] <= M.shape[1]:
+    if min(M.shape) > _SVD_EXACT_UP_TO and dim + _SVD_OVERSAMPLE <= min(M.shape) // 4:
+        U, S = _truncated_svd(M, dim)
+    elif M.shape[0] <= M.shape[1]:
         # The left singular pairs of M are the eigenpairs of the symmetric M M^T (eigenvalues S^2):
         # one product and eigh are several times faster than a full SVD of a (V, V) matrix.
         eigenvalues, vectors = np.linalg.eigh(M @ M.T)
