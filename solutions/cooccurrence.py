@@ -4,13 +4,13 @@ from collections import Counter
 
 import numpy as np
 
-_BATCH = 256           # training pairs (about: whole windows) per minibatch in train_sgns
-_NOISE_GROUP = 32      # pairs (about) of a minibatch that share one draw of noise words
+_BATCH = 256           # training pairs per minibatch in train_sgns (about: a span of text)
+_NOISE_GROUP = 64      # pairs (about) of a minibatch that share one draw of noise words
 _MIN_LR_FRACTION = 1e-4  # the linear decay of train_sgns stops at lr * _MIN_LR_FRACTION
 _SVD_EXACT_UP_TO = 500          # svd_embeddings decomposes smaller matrices fully
 _SVD_OVERSAMPLE = 20            # extra random directions of the truncated SVD
 _SVD_POWER_ITERATIONS = 4       # its power iterations
-_CHUNK = 256           # minibatches whose ids, masks and scores train_sgns prepares at once
+_CHUNK = 256           # minibatches whose ids, weights and scores train_sgns prepares at once
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -266,19 +266,30 @@ def _training_pairs(tokens, sentence_ids, window):
     return np.concatenate(centers), np.concatenate(contexts)
 
 
-def _windows(tokens, sentence_ids, window, pad):
-    """(neighbours, real): row p of neighbours holds the ids at positions p - window .. p - 1 and
-    p + 1 .. p + window, pad where that position is outside p's sentence; real says which are
-    not pad. One extra row, all pad, stands for an empty position (it fills the last minibatch).
-    Over all rows, the pairs (neighbours[p, j], tokens[p]) with real[p, j] are the training pairs."""
-    offsets = np.r_[np.arange(-window, 0), np.arange(1, window + 1)]
-    at = np.arange(len(tokens))[:, None] + offsets
-    inside = (at >= 0) & (at < len(tokens))
-    at = np.where(inside, at, 0)
-    real = inside & (sentence_ids[at] == sentence_ids[:, None])
-    neighbours = np.where(real, tokens[at], pad)
-    empty = np.full((1, 2 * window), pad)
-    return np.vstack([neighbours, empty]), np.vstack([real, np.zeros((1, 2 * window), bool)])
+def _spans(tokens, sentence_ids, window, length, pad):
+    """The corpus laid end to end and cut into spans of `length` positions, and for each span:
+
+        inputs   (n, length + 2 window) the ids at its positions and `window` more on either side
+        contexts (n, length)            the ids at its positions
+        pairs    (n, length + 2 window, length) bool: pairs[s, i, j] when input i and context j
+                                        are two positions of one sentence at most `window` apart
+
+    pad fills the ids before the first and after the last position (they pair with nothing).
+    Over all spans, the (inputs[s, i], contexts[s, j]) with pairs[s, i, j] are the training
+    pairs, each ordered pair of positions exactly once: at the span of its context."""
+    n = -(-len(tokens) // length)
+    ids = np.full(n * length + 2 * window, pad)
+    ids[window:window + len(tokens)] = tokens
+    sentence = np.full(len(ids), -1)
+    sentence[window:window + len(tokens)] = sentence_ids
+    starts = np.arange(n)[:, None] * length
+    at_input = starts + np.arange(length + 2 * window)
+    at_context = starts + window + np.arange(length)
+    distance = np.abs(np.arange(length + 2 * window)[:, None] - window - np.arange(length))
+    near = (distance >= 1) & (distance <= window)
+    same = sentence[at_input][:, :, None] == sentence[at_context][:, None, :]
+    pairs = near & same & (sentence[at_context] >= 0)[:, None, :]
+    return ids[at_input], ids[at_context], pairs
 
 
 def _softplus_sum(x, weights, work):
@@ -308,33 +319,29 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     if not (isinstance(lr, (int, float, np.integer, np.floating)) and np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     tokens, sentence_ids = _flatten(encoded, vocab_size)
-    V, d, m = vocab_size, dim, 2 * window
+    V, d, w = vocab_size, dim, window
     # One table for both: rows 0..V-1 are W_in, V..2V-1 are W_out, row 2V stays zero (padding).
     # float32, as in word2vec: half the memory to move on every gather and scatter, and precision
     # to spare for SGD; the losses are summed in float64.
     pad = 2 * V
-    neighbours, real = _windows(tokens, sentence_ids, window, pad)
-    n_pairs = int(real.sum())
+    # A minibatch is a span of L consecutive positions with every pair whose context lies in it
+    # (about _BATCH pairs); each group of Q consecutive positions of the span (about _NOISE_GROUP
+    # pairs) shares one draw of K noise words. Its pairs and rows form one small dense block:
+    #   inputs   Vin = W_in[the L + 2 window positions around the span]      (L + 2w, d)
+    #   outputs  T   = W_out[the L contexts, then G * K noise words]          (L + G K, d)
+    #   scores   Vin @ T.T                                                    (L + 2w, L + G K)
+    # weighted by how many pairs need each score: 1 for an input and a context in its window,
+    # for input i and a noise word of group g the number of pairs of i with a context of g.
+    Q = max(1, _NOISE_GROUP // (2 * w))
+    G = max(1, round(_BATCH / (2 * w * Q)))
+    L, n_in, n_out = Q * G, Q * G + 2 * w, Q * G + G * K
+    inputs, contexts, pairs = _spans(tokens, sentence_ids, w, L, pad)
+    n_pairs = int(pairs.sum())
     if n_pairs == 0:
         raise ValueError("encoded has no training pairs: every sentence has fewer than 2 tokens")
-    contexts = np.r_[tokens + V, pad]       # the W_out row of each position (the empty one: pad)
-    positions = np.flatnonzero(real.any(axis=1))
-
-    # A minibatch is P positions with all their pairs: position p's word is the context of
-    # its 2 * window neighbours (each ordered pair of the corpus is met exactly once, at the
-    # position of its context). Q consecutive positions (about _NOISE_GROUP pairs) share one draw
-    # of K noise words; their pairs and these outputs make a small dense block:
-    #   inputs  Vq = W_in[neighbours]            (Q*m, d)
-    #   outputs T  = W_out[Q contexts, K noise]  (Q + K, d)
-    #   scores  Vq @ T.T                         (Q*m, Q + K)
-    # of which each input needs the column of its own context and the K noise columns (mask).
-    Q = max(1, _NOISE_GROUP // m)
-    groups = max(1, round(_BATCH / (Q * m)))
-    P, rows_in = Q * groups, Q * m * groups
-    mask = np.zeros((Q * m, Q + K), np.float32)
-    mask[np.arange(Q * m), np.arange(Q * m) // m] = 1.0
-    mask[:, Q:] = 1.0
-    sign = np.r_[np.ones(Q), -np.ones(K)].astype(np.float32)   # +1: a real context, -1: noise
+    span_ids = np.concatenate([inputs, np.where(contexts == pad, pad, contexts + V)], axis=1)
+    per_group = pairs.reshape(len(pairs), n_in, G, Q).sum(axis=3, dtype=np.uint16)  # <= 2w each
+    sign = np.r_[np.ones(L), -np.ones(G * K)].astype(np.float32)   # +1: a real context, -1: noise
 
     rng = np.random.default_rng(seed)
     noise = np.bincount(tokens, minlength=V) ** 0.75  # unigram counts ** 0.75
@@ -344,60 +351,55 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     W = np.zeros((2 * V + 1, width), dtype=np.float32)
     W[:V, :d] = (rng.random((V, d)) - 0.5) / d
     # The scatter: np.add.at pays per index, so it adds into the table viewed as complex64, one
-    # index per two float32 (complex addition is the addition of both parts); slots[r] holds the
-    # flat complex indices of row r.
+    # index per two float32 (complex addition adds both parts); slots[r]: row r's flat indices.
     half = width // 2
     flat = W.view(np.complex64).reshape(-1)
     slots = np.arange(2 * V + 1)[:, None] * half + np.arange(half)
 
-    n_batches = -(-len(positions) // P)
-    ids = np.empty((_CHUNK, rows_in + groups * (Q + K)), dtype=np.intp)  # a minibatch's rows of W
-    scores = np.empty((_CHUNK, groups, Q * m, Q + K), dtype=np.float32)
+    n_spans = len(pairs)
+    ids = np.empty((_CHUNK, n_in + n_out), dtype=np.intp)      # the rows of W each span reads
+    scores = np.empty((_CHUNK, n_in, n_out), dtype=np.float32)
     weights, work = np.empty_like(scores), np.empty_like(scores)
-    step = np.empty((groups, Q * m, Q + K), dtype=np.float32)
-    delta = np.empty((ids.shape[1], width), dtype=np.float32)
-    delta_in = delta[:rows_in].reshape(groups, Q * m, width)
-    delta_out = delta[rows_in:].reshape(groups, Q + K, width)
+    step = np.empty((n_in, n_out), dtype=np.float32)
+    delta = np.empty((n_in + n_out, width), dtype=np.float32)
     delta_flat = delta.view(np.complex64).reshape(-1)
 
     losses, seen, total = [], 0, epochs * n_pairs
     for _ in range(epochs):
-        order = np.full(n_batches * P, len(tokens))        # the empty position fills the last batch
-        order[:len(positions)] = positions[rng.permutation(len(positions))]
-        negs = np.searchsorted(noise_cdf, rng.random((n_batches * groups, K)) * noise_cdf[-1], side="right")
+        order = rng.permutation(n_spans)
+        negs = np.searchsorted(noise_cdf, rng.random((n_spans, G * K)) * noise_cdf[-1], side="right")
         negs = np.minimum(negs, last_word) + V  # in case rounding lands a draw on the cdf's end
         epoch_loss = 0.0
-        for first in range(0, n_batches, _CHUNK):
-            nb = min(_CHUNK, n_batches - first)
-            at = order[first * P:(first + nb) * P]
-            ids[:nb, :rows_in] = neighbours[at].reshape(nb, rows_in)
-            outputs = ids[:nb, rows_in:].reshape(nb, groups, Q + K)
-            outputs[:, :, :Q] = contexts[at].reshape(nb, groups, Q)
-            outputs[:, :, Q:] = negs[first * groups:(first + nb) * groups].reshape(nb, groups, K)
-            is_pair = real[at].reshape(nb, groups, Q * m, 1)
-            np.multiply(is_pair, mask, out=weights[:nb])      # the scores that are terms of the loss
-            counts = is_pair.reshape(nb, -1).sum(axis=1)      # pairs per minibatch
+        for first in range(0, n_spans, _CHUNK):
+            chunk = order[first:first + _CHUNK]
+            nb = len(chunk)
+            ids[:nb, :n_in + L] = span_ids[chunk]
+            ids[:nb, n_in + L:] = negs[first:first + nb]
+            weights[:nb, :, :L] = pairs[chunk]
+            weights[:nb, :, L:].reshape(nb, n_in, G, K)[...] = per_group[chunk][..., None]
+            counts = pairs[chunk].reshape(nb, -1).sum(axis=1)   # pairs per span
             # lr is a step per pair, as in word2vec (the gradient of the minibatch's SUM of pair
             # losses), decaying linearly with the pairs seen; -lr/2 folds sigmoid's 1/2 in.
             seen_before = seen + np.cumsum(counts) - counts
             rates = -0.5 * lr * np.maximum(1.0 - seen_before / total, _MIN_LR_FRACTION)
             seen += int(counts.sum())
             for b in range(nb):
-                X = W.take(ids[b], axis=0)                       # every row this minibatch reads
-                inputs = X[:rows_in].reshape(groups, Q * m, width)
-                out_rows = X[rows_in:].reshape(groups, Q + K, width)
-                np.matmul(inputs, out_rows.transpose(0, 2, 1), out=scores[b])
+                X = W.take(ids[b], axis=0)                # every row this minibatch reads
+                Vin, T = X[:n_in], X[n_in:]
+                np.matmul(Vin, T.T, out=scores[b])
                 # d loss / d score is sigmoid(s) - 1 for a context, sigmoid(s) for noise; with
                 # sigmoid(s) = (1 + tanh(s / 2)) / 2, minus lr times it is -lr/2 (tanh(s/2) - sign)
                 np.multiply(scores[b], 0.5, out=step)
                 np.tanh(step, out=step)
                 step -= sign
-                step *= mask * rates[b]
-                np.matmul(step, out_rows, out=delta_in)                   # onto each input: sum_j step_j u_j
-                np.matmul(step.transpose(0, 2, 1), inputs, out=delta_out)  # onto each output: sum_i step_i v_i
+                step *= weights[b]
+                step *= rates[b]
+                np.matmul(step, T, out=delta[:n_in])       # onto each input: sum_j step_ij u_j
+                np.matmul(step.T, Vin, out=delta[n_in:])   # onto each output: sum_i step_ij v_i
                 np.add.at(flat, slots.take(ids[b], axis=0).reshape(-1), delta_flat)  # repeats add up
-                W[pad] = 0.0                              # what padding slots sent to the pad row
-            # loss terms: softplus(-s) for a context, softplus(s) for noise, before each step
+                W[pad] = 0.0                              # what padding sent to the pad row
+            # loss terms, from the scores before each step: softplus(-s) for a context, softplus(s)
+            # for noise
             np.multiply(scores[:nb], -sign, out=scores[:nb])
             epoch_loss += _softplus_sum(scores[:nb], weights[:nb], work[:nb])
         losses.append(epoch_loss / n_pairs)
