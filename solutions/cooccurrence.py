@@ -5,7 +5,7 @@ from collections import Counter
 import numpy as np
 
 _BATCH = 256           # training pairs per minibatch in train_sgns (about: a span of text)
-_NOISE_GROUP = 64      # pairs (about) of a minibatch that share one draw of noise words
+_NOISE_GROUP = 32      # pairs (about) of a minibatch that share one draw of noise words
 _MIN_LR_FRACTION = 1e-4  # the linear decay of train_sgns stops at lr * _MIN_LR_FRACTION
 _SVD_EXACT_UP_TO = 500          # svd_embeddings decomposes smaller matrices fully
 _SVD_OVERSAMPLE = 20            # extra random directions of the truncated SVD
