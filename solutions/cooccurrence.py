@@ -99,15 +99,20 @@ def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
         raise ValueError(f'weighting must be "uniform" or "harmonic", got {weighting!r}')
     tokens, sentence_ids = _flatten(encoded, vocab_size)
     V = vocab_size
-    # Each pair p < q of one sentence at distance <= window, as one flat index w_p * V + w_q into
-    # C and once more as w_q * V + w_p (the ordered pair (q, p)); np.bincount adds up every
-    # repeat in one pass, without a transposed copy of C.
+    # Each pair p < q of one sentence at distance <= window as one flat index w_p * V + w_q into
+    # C: np.bincount adds up every repeat in one pass. The ordered pair (q, p) is its transpose:
+    # for a small C, add C's transpose; for a large one (a transposed copy of V^2 entries costs
+    # more than the pairs), count each pair once more as w_q * V + w_p.
+    pairs = [(left, right, 1.0 if weighting == "uniform" else 1.0 / offset)
+             for offset, left, right in _window_pairs(tokens, sentence_ids, window)]
+    n_pairs = sum(len(left) for left, _, _ in pairs)
+    both = V * V > 8 * n_pairs
     codes, weights = [np.zeros(0, np.intp)], [np.zeros(0)]
-    for offset, left, right in _window_pairs(tokens, sentence_ids, window):
-        weight = 1.0 if weighting == "uniform" else 1.0 / offset
-        codes += [left * V + right, right * V + left]
-        weights.append(np.full(2 * len(left), weight))
-    return np.bincount(np.concatenate(codes), np.concatenate(weights), minlength=V * V).reshape(V, V)
+    for left, right, weight in pairs:
+        codes += [left * V + right] + ([right * V + left] if both else [])
+        weights.append(np.full((1 + both) * len(left), weight))
+    C = np.bincount(np.concatenate(codes), np.concatenate(weights), minlength=V * V).reshape(V, V)
+    return C if both else C + C.T
 
 
 # ---------------------------------------------------------------- PPMI and SVD
