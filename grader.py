@@ -10,15 +10,16 @@ In Jupyter:  import grader; grader.check("lookup_tables")
 
 import sys
 
-from grading.cli import PARALLEL, main
+from grading.cli import main
+from grading.report import Report
 from grading.results import grade
 from grading.sources import learner, solutions
 
 
-def check(*katas, solutions_folder=False):
+def check(*katas, solutions_folder=False) -> Report:
     """Grade katas (default: all) and return the report; it displays itself in Jupyter."""
     source = solutions() if solutions_folder else learner()
-    return grade(source, list(katas) or None, detailed=bool(katas), parallel=PARALLEL)
+    return Report(grade(source, list(katas) or None, detailed=bool(katas)))
 
 
 if __name__ == "__main__":

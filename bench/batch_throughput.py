@@ -3,7 +3,7 @@
 Grades N copies of solutions/ with `python grader.py --batch DIR -j J` and reports
 submissions per minute and the wall time per submission, next to the time of grading one
 submission alone without confinement (the sandbox's share of the cost is the difference).
-Target: at least 30 submissions per minute for the full collection on a 2-core machine.
+Target: at least 40 submissions per minute for the full collection with -j 2 on a 2-core machine.
 """
 
 import argparse

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grading import procs, sandbox  # noqa: E402
-from grading.sandbox import Kata, Limits  # noqa: E402
+from grading.confinement import Limits  # noqa: E402
+from grading.sandbox import Kata  # noqa: E402
 
 CHILDREN = '''
 import os, time

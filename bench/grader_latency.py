@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from grading import catalogue  # noqa: E402
-from grading.sandbox import Kata, Limits  # noqa: E402
+from grading.confinement import Limits  # noqa: E402
+from grading.sandbox import Kata  # noqa: E402
 
 
 def wall(cmd, repeat):

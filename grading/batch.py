@@ -7,24 +7,27 @@ gets zeros and a note.
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import catalogue, report, safe, sources
+from . import gradescope, safe, sources
 from .judge import Judge, JudgeFailed
 from .results import grade
-from .sandbox import Limits
+from .confinement import Limits
 
 
-def grade_one(path: Path, names, limits: Limits, judged_by: Judge | None = None):
-    """(submission name, Grade or None, notes) for one folder or .zip."""
+def grade_one(path: Path, names, limits: Limits, judged_by: Judge | None = None, texts: dict | None = None):
+    """(submission name, Grade or None, notes) for one folder or .zip. With `texts`, also
+    keeps the text of each kata file taken from it: texts[kata][name] (for --similarity)."""
     source = sources.submission(path)
     name = safe.name(path.name)  # the student's choice: shown and written only made safe
     try:
+        if texts is not None:
+            for kata, file in source.files.items():
+                if file is not None and (not names or kata in names):
+                    texts.setdefault(kata, {})[name] = file.read_text(errors="replace")
         result = grade(source, names, limits=limits, judged_by=judged_by)
         return name, result, ""
     except JudgeFailed as exc:
@@ -53,21 +56,29 @@ class Progress:
             self.stream.flush()
 
 
-def grade_all(folder, names=None, limits: Limits | None = None, jobs: int = 2) -> list:
-    """[(name, Grade or None, note)] for every submission in `folder`, in name order.
+def grade_all(folder, names=None, limits: Limits | None = None, jobs: int = 2, paths: list | None = None,
+              texts: dict | None = None) -> list:
+    """[(name, Grade or None, note)] for every submission in `folder` (or those of `paths`), in
+    name order.
 
     `jobs` threads take submissions in turn, each with a judge of its own that it keeps
-    from one submission to the next."""
-    paths = sources.batch(folder)
+    from one submission to the next. With `texts`, the kata files' texts are kept there."""
+    paths = sources.batch(folder) if paths is None else sorted(paths, key=lambda p: p.name)
     limits = limits or Limits(confine=True)
     progress = Progress(len(paths))
     mine, judges = threading.local(), []
+    lock = threading.Lock()
 
     def task(path):
         if not hasattr(mine, "judge"):
             mine.judge = Judge()
             judges.append(mine.judge)
-        row = grade_one(path, names, limits, mine.judge)
+        own = {} if texts is not None else None
+        row = grade_one(path, names, limits, mine.judge, own)
+        if own:
+            with lock:
+                for kata, by_name in own.items():
+                    texts.setdefault(kata, {}).update(by_name)
         progress.step(row[0])
         return row
 
@@ -79,38 +90,24 @@ def grade_all(folder, names=None, limits: Limits | None = None, jobs: int = 2) -
             judge.close()
 
 
-def _points(x: float) -> str:
-    return f"{x:g}"
-
-
-def write_csv(rows: list, path, names=None) -> None:
-    """Columns: submission, one per kata in catalogue order, total, max_score, notes."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
-    with open(path, "w", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["submission", *[k.name for k in katas], "total", "max_score", "notes"])
-        max_score = sum(k.points for k in katas)
-        for name, result, note in rows:
-            if result is None:
-                out.writerow([safe.cell(name), *["0"] * len(katas), "0", _points(max_score), safe.cell(note)])
-                continue
-            notes = [f"{k.kata.name}: {n}" for k in result.katas for n in k.notes]
-            notes += [f"confinement: {result.confinement.split(':')[0]}"] if result.confinement else []
-            out.writerow([safe.cell(name), *[_points(k.score) for k in result.katas], _points(result.score),
-                          _points(result.max_score), safe.cell("; ".join(notes))])
-
-
-def write_json_dir(rows: list, folder) -> None:
-    """One Gradescope results.json per submission: <folder>/<submission>.json."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    taken = set()
-    for name, result, note in rows:
-        data = report.gradescope(result) if result is not None else {
-            "score": 0, "tests": [], "output": f"This submission could not be graded: {note}"}
+def file_stems(rows: list) -> list:
+    """A file name (without suffix) for each row: its submission name, made distinct where two
+    names differ only in what was made safe."""
+    taken, stems = set(), []
+    for name, _, _ in rows:
         stem, n = name, 1
-        while stem in taken:  # two names that differ only in what was made safe
+        while stem in taken:
             n += 1
             stem = f"{name}-{n}"
         taken.add(stem)
-        (folder / f"{stem}.json").write_text(json.dumps(data, indent=2))
+        stems.append(stem)
+    return stems
+
+
+def write_json_dir(rows: list, folder, visibility: str = gradescope.DEFAULT_VISIBILITY) -> None:
+    """One Gradescope results.json per submission: <folder>/<submission>.json."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for (name, result, note), stem in zip(rows, file_stems(rows)):
+        data = gradescope.results(result, visibility) if result is not None else gradescope.not_graded(note, visibility)
+        gradescope.write(folder / f"{stem}.json", data)

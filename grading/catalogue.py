@@ -1,11 +1,12 @@
 """The katas, in order: the one list the grader, the reports and the project's tests read.
 
-Adding a kata means adding one entry here and its files:
+Adding a kata means adding one entry here, its section in katas/KATAS.md (the contract:
+its functions, shapes, errors and edge cases) and its files:
     katas/<name>.py        the stub the learner fills in
     katas/<name>.md        the lesson
     solutions/<name>.py    the reference solution
     tests/hidden/test_<name>.py    the hidden suite
-    tests/mutants/<name>.py        known-wrong and correct-but-different variants
+    tests/variants/<name>.py       its variants: known-wrong, slow, and correct but different
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ class Kata:
         return ROOT / "tests" / "hidden" / f"test_{self.name}.py"
 
     @property
-    def mutants(self) -> Path:
-        return ROOT / "tests" / "mutants" / f"{self.name}.py"
+    def variants(self) -> Path:
+        return ROOT / "tests" / "variants" / f"{self.name}.py"
 
 
 KATAS: tuple[Kata, ...] = (
@@ -102,15 +103,17 @@ KATAS: tuple[Kata, ...] = (
         "walk over the entries of copy.reshape(-1) (a view, so writing to it changes the copy), set each to "
         "old + h and old - h, call f on the whole copy, put old back, and divide the difference by 2h.",
         "logsumexp: m = np.max(X, axis=axis, keepdims=True), with 0 wherever m is not finite; then "
-        "log(sum(exp(X - m), axis)) plus m without the kept axis. info_nce: divide each row by its norm "
-        "(clamped at 1e-12), S = n1 @ n2.T / temperature, loss = mean(logsumexp(S, axis=1) - diag(S)); the "
+        "log(sum(exp(X - m), axis)) plus m without the kept axis (initial=-np.inf in np.max makes an empty "
+        "axis -inf; a +inf max gives +inf). info_nce: divide each row by its norm (rows shorter than 1e-12 "
+        "become zeros), S = n1 @ n2.T / temperature, loss = mean(logsumexp(S, axis=1) - diag(S)); the "
         "lesson's 2 x 2 example must give log 2.",
         "info_nce_grad, first with respect to n1 and n2: P = softmax of each row of S (exp(S - row max) over "
         "its row sum), G = (P - I) / (B * temperature), dn1 = G @ n2 and dn2 = G.T @ n1. For symmetric=True, "
         "average P with the softmax down each column before subtracting I. Compare with numerical_gradient "
         "before going on.",
         "Then through the normalization, all rows at once: dz = (dn - n * sum(n * dn, axis=1, keepdims=True)) "
-        "/ norm. Each row of dz must come out orthogonal to its row of z; if it does not, this step is missing.",
+        "/ norm, and 0 for rows shorter than 1e-12 (np.divide(..., where=norm >= 1e-12)). Each row of dz must "
+        "come out orthogonal to its row of z; if it does not, this step is missing.",
         "alignment = mean(norm(n1 - n2, axis=1) ** alpha). uniformity: d2 = 2 - 2 (n @ n.T) at "
         "np.triu_indices(B, 1), then logsumexp(-t * d2) - log(number of pairs). triplet_loss: hinge = "
         "sum((a-p)**2, 1) - sum((a-n)**2, 1) + margin, active = hinge > 0 (strictly), gradients 2(n - p)/B, "
@@ -186,6 +189,73 @@ KATAS: tuple[Kata, ...] = (
         "their gradients. probe_accuracy: float(np.mean(np.argmax(X @ W + b, axis=1) == y)); np.argmax "
         "already sends ties to the lower class.",
     )),
+    Kata(9, "next_word", "Embeddings learned by predicting the next word", 15, (
+        "Start with context_windows, and check it against the docstring's example: each position t of a "
+        "sentence gives one row, the `context` ids before t with pad_id on the left, and y[t] the id at t. "
+        "Then forward: h = the mean of E[X[i, j]] over the positions that are not pad_id, then h @ W + b.",
+        "context_windows without a loop over positions: concatenate the sentences, each preceded by `context` "
+        "copies of pad_id (np.repeat of the sentence numbers gives where each word lands); then every window "
+        "is laid_out[where[:, None] + np.arange(-context, 0)], one fancy index for the whole corpus.",
+        "forward: keep = X != pad_id and weights = keep / np.maximum(keep.sum(axis=1, keepdims=True), 1), so a "
+        "row of padding only gives h = 0 instead of 0 / 0; h = np.einsum('nj,njd->nd', weights, E[X]). The "
+        "loss: subtract each row's max from the logits before np.exp, loss = mean(log(sum(exp)) - z[y]).",
+        "loss_and_grads: G = (softmax - onehot(y)) / N, then dW = h.T @ G, db = G.sum(axis=0) and dh = G @ W.T. "
+        "Position j of row i sends weights[i, j] * dh[i] to row X[i, j] of dE: np.add.at(dE, X, "
+        "weights[:, :, None] * dh[:, None, :]) accumulates repeated ids (dE[X] += ... does not). Zero row "
+        "pad_id, and compare everything with finite differences.",
+        "train_next_word: X, y = context_windows(...); rng = np.random.default_rng(seed); E = 0.1 * "
+        "rng.standard_normal((V, dim)) first, E[pad_id] = 0, W and b zeros; each epoch order = "
+        "rng.permutation(N), batches order[s:s + batch_size], one loss_and_grads and one step P -= lr * dP "
+        "per batch, and losses[e] = sum(batch loss * batch length) / N. perplexity = exp(mean loss).",
+    )),
+    Kata(10, "recommender", "User and item embeddings from implicit feedback", 15, (
+        "Start with leave_one_out: turn each pair into one key, user * (max_item + 1) + item; np.sort "
+        "and keep the entries that differ from their left neighbour (duplicates dropped, pairs ordered "
+        "by user then item). np.bincount of the users gives each user's count, its cumsum where each "
+        "user's run starts; for the users with count >= 2, start + rng.integers(0, count) is the pair "
+        "to hold out, all drawn at once.",
+        "bpr_loss_and_grads: gather u = U[users], vp = V[pos], vn = V[neg] and x = sum(u * (vp - vn), "
+        "axis=1). The loss term is np.logaddexp(0, -x); its derivative in x is -sigmoid(-x) = "
+        "-np.exp(-np.logaddexp(0, x)), which never overflows. Divide by B, add reg * the gathered row "
+        "(also / B), and scatter with np.add.at(dU, users, ...): dU[users] += ... loses repeated ids.",
+        "sample_negatives without retries: with a user's distinct items sorted, s_0 < s_1 < ..., "
+        "s_j - j counts the free items below s_j, so the r-th free item is r + #{j : s_j - j <= r}. "
+        "Draw r = rng.integers(0, n_items - count[u]) for all pairs at once; with the sorted keys "
+        "user * n_items + item, keys - (place of the key within its user) is sorted too, and one "
+        "np.searchsorted(..., user * n_items + r, side='right') minus the user's start counts those j.",
+        "train_bpr: rng = np.random.default_rng(seed), U and V from rng.normal(0, 0.1, ...), then per "
+        "epoch order = rng.permutation(n), one negative per pair, and batches of batch_size. Step "
+        "U -= lr * B * dU and V -= lr * B * dV (the sum of the pairs' gradients; with the mean alone the "
+        "steps are B times too small). Record each batch's loss before its step, weighted by B.",
+        "recommend: S = U[users] @ V.T, S[row, item] = -np.inf for the excluded pairs (map each pair's "
+        "user to its rows), check (S > -inf).sum(axis=1) >= k, then np.argsort(-S, axis=1, "
+        "kind='stable')[:, :k]: a stable sort keeps equal scores in id order. hit_rate and ndcg_at_k: "
+        "rows, row_of = np.unique(test[:, 0], return_inverse=True); found = recommended[row_of] == "
+        "test[:, 1:2]; the rank is found.argmax(axis=1) where found.any(axis=1).",
+    )),
+    Kata(11, "clusters", "Do good embeddings cluster and separate?", 10, (
+        "Write one private helper first: X as a finite 2-D float64 array, and its rows divided by their "
+        "lengths (U). kmeans_plus_plus and spherical_kmeans refuse a zero row; silhouette lets it be (cosine "
+        "0 with everything). Every distance in this kata is 1 - cos on U, so the length of a row never matters.",
+        "kmeans_plus_plus: rng = np.random.default_rng(seed); first = rng.integers(n); nearest = 1 - U @ "
+        "U[first]. Then k - 1 times: w = nearest ** 2, draw rng.choice(n, p=w / w.sum()), and nearest = "
+        "np.minimum(nearest, 1 - U @ U[new]). If w.sum() is 0, every row coincides with a center: k is more "
+        "than the distinct directions (ValueError).",
+        "A duplicate row gives 1 - U @ c of about 1e-16, not 0, and x and 3x normalize to rows an ulp apart: "
+        "where 1 - cos is tiny, recompute it as ||u - c||^2 / 2 from the difference (exactly 0 for equal "
+        "rows) and call anything below about 1e-20 zero.",
+        "spherical_kmeans: centers = U[kmeans_plus_plus(X, k, seed)]; each round labels = np.argmax(U @ "
+        "centers.T, axis=1) (ties to the lower index), stop when np.array_equal(labels, previous); give each "
+        "empty cluster (np.bincount(labels, minlength=k) == 0) the row of lowest cosine to its own center "
+        "from a cluster of 2 or more rows; then sums = np.add.at or a one-hot product, divided by their norms.",
+        "silhouette without an n x n matrix: with S_c the sum of the unit rows of cluster c (m_c rows), the "
+        "mean distance of row i to c is 1 - u_i . S_c / m_c, and to the others of its own cluster 1 - (u_i . "
+        "S_own - u_i . u_i) / (m - 1). U @ S.T a block of rows at a time gives all of them; s = 0 where m == 1.",
+        "purity and nmi: codes from np.unique(labels, return_inverse=True), the contingency table from "
+        "np.bincount(a * C + b, minlength=k * C).reshape(k, C). purity = table.max(axis=1).sum() / n. "
+        "NMI = 2 I / (H(a) + H(b)) with I = H(a) + H(b) - H(table cells), entropies of counts / n; 1.0 when "
+        "both entropies are 0.",
+    )),
 )
 
 BY_NAME = {k.name: k for k in KATAS}
@@ -194,3 +264,8 @@ BY_NAME = {k.name: k for k in KATAS}
 def get(name: str) -> Kata:
     """The catalogue entry of `name`; KeyError if there is none."""
     return BY_NAME[name]
+
+
+def select(names=None) -> list:
+    """The entries of `names`, in the order given, or every kata in catalogue order."""
+    return [get(n) for n in names] if names else list(KATAS)

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import show
 from .outcomes import Mismatch
-from .sandbox import ECHO_BYTES, Called
+from .calls import ECHO_BYTES, Called
 
 
 def _returned(called: Called) -> str:
@@ -135,7 +135,8 @@ def unchanged(called: Called) -> None:
     """The call did not change any of its arguments in place (judged by the sandbox, from the
     arguments as the worker sent them back, against the judge's own copy)."""
     if called.changed is None:
-        raise AssertionError(f"unchanged() needs arguments of at most {ECHO_BYTES} bytes: {called}")
+        raise AssertionError(f"unchanged() needs a side check (@pytest.mark.side, whose calls send their "
+                             f"arguments back) and arguments of at most {ECHO_BYTES} bytes: {called}")
     if called.changed:
         names = ", ".join(called.changed)
         raise Mismatch(f"Called {called} -> changed {names} in place, expected the inputs left as they "

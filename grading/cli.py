@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
-from . import catalogue, confinement, report, sources
+from . import catalogue, confinement, report
 from .catalogue import ROOT
 from .confinement import LEVELS, Limits
-from .judge import HIDDEN, JudgeFailed
-from .results import Grade, grade
+from .guard import UsageError, limits_from, say_confinement, secure
+from .judge import JudgeFailed
+from .results import PARALLEL, Grade, grade
 from .sources import folder, learner, solutions, submission
 
 STATE = Path(os.environ.get("GRADER_STATE", ROOT / ".grader-state.json"))
 USAGE_ERROR = 2
-PARALLEL = min(2, os.cpu_count() or 1)  # judges at once when grading one folder
-
-
-class UsageError(Exception):
-    pass
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,6 +34,8 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("--submission", metavar="PATH",
                        help="grade a student's folder or .zip (only its kata files are taken; kata code is confined)")
     which.add_argument("--batch", metavar="DIR", help="grade every sub-folder or .zip of DIR as one submission")
+    which.add_argument("--merge", nargs="+", metavar="CSV",
+                       help="join the grade sheets (and --stats sheets) of shards into --out (and --stats)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="the katas in order, with their status and files")
     mode.add_argument("--hint", action="store_true", help="the next hint for KATA (default: the first unfinished)")
@@ -50,7 +47,8 @@ def parser() -> argparse.ArgumentParser:
     inst.add_argument("--out", metavar="CSV", help="with --batch: the grade sheet (submission, one column per kata, "
                       "total, max_score, notes)")
     inst.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                      help="with --batch: submissions graded at once (default: the number of cores)")
+                      help="with --batch: submissions graded at once (default: the number of cores); with "
+                           "--submission: at most N judges (at most 2)")
     inst.add_argument("--json-dir", metavar="DIR", help="with --batch: one Gradescope results.json per submission")
     inst.add_argument("--similarity", metavar="CSV", help="with --batch: pairs of submissions with suspiciously "
                       "similar code, kata by kata (and against solutions/)")
@@ -63,8 +61,35 @@ def parser() -> argparse.ArgumentParser:
                       help="with --submission or --batch: refuse to grade where kata code would be confined "
                            f"below LEVEL ({', '.join(LEVELS)}; see the README). By default the grader refuses "
                            "when kata code could read the hidden suite, other submissions or its environment")
+    inst.add_argument("--only", nargs="+", metavar="NAME",
+                      help="with --batch and --out: grade only these submissions again and update their rows of "
+                           "the sheet in place, leaving every other row as it was")
+    inst.add_argument("--shard", metavar="K/N", help="with --batch: grade only shard K of N (every N-th submission "
+                      "in name order, from the K-th); join the sheets with --merge")
+    inst.add_argument("--stats", metavar="CSV", help="with --batch or --merge: class statistics: per check how many "
+                      "fail it and the most common message (CSV), per kata the points (CSV-katas.csv), and with "
+                      "matplotlib a picture of both (CSV.png)")
+    inst.add_argument("--feedback-dir", metavar="DIR", help="with --batch: one Markdown report per submission, "
+                      "<submission>.md, as its author would see it locally")
+    inst.add_argument("--roster", metavar="CSV", help="with --batch or --merge: a CSV with a submission column and "
+                      "student_id, email (name, first_name, last_name, login, canvas_id, section): adds student_id "
+                      "and email to the grade sheet, and is the student list of --gradebook")
+    inst.add_argument("--gradebook", nargs=2, metavar=("LMS", "CSV"),
+                      help="with --roster: write CSV in the grade import layout of LMS (canvas or moodle), "
+                           "one column for the assignment's total")
+    inst.add_argument("--assignment", default="embedding-katas", metavar="NAME",
+                      help="with --gradebook: the assignment's column name (default embedding-katas)")
     inst.add_argument("--gradescope-zip", metavar="ZIP", help="build Gradescope's autograder zip and exit")
+    inst.add_argument("--gradescope-visibility", metavar="WHEN", default="after_published",
+                      choices=("after_published", "after_due_date", "hidden", "visible"),
+                      help="with --gradescope-zip, --json and --json-dir: when students see each check's details "
+                           "(after_published, the default; after_due_date; hidden; visible); each kata's "
+                           "summary is visible at once")
     inst.add_argument("--classroom-workflow", metavar="YML", help="write a GitHub Classroom workflow and exit")
+    inst.add_argument("--classroom-result", metavar="FILE", help="with a single grading: append the GitHub "
+                      "Classroom reporter's input, one line per kata, to FILE (the workflow gives $GITHUB_OUTPUT)")
+    inst.add_argument("--student-repo", metavar="DIR", help="write the student copy of the project to DIR (no "
+                      "solutions, variants or project tests; with the Classroom workflow) and exit")
     p.add_argument("--call-seconds", type=float, default=10.0, metavar="S",
                    help="time limit of one call of a kata function (default 10)")
     return p
@@ -76,82 +101,6 @@ def _names(names: list) -> list:
         listing = "\n".join(f"  {k.number}. {k.name:<16} {k.title}" for k in catalogue.KATAS)
         raise UsageError(f"no kata named {', '.join(unknown)}. The katas are:\n{listing}")
     return names
-
-
-def _limits(args, confine: bool = False) -> Limits:
-    return Limits(call_seconds=args.call_seconds, memory_mb=args.memory_mb, kata_seconds=args.kata_seconds,
-                  confine=confine)
-
-
-# ---------------------------------------------------------------- confinement
-
-def _first_file(path: Path):
-    """A file a submission as handed in holds: the .zip itself, or a kata file of the folder."""
-    if path.is_file():
-        return path
-    names = {f"{k.name}.py" for k in catalogue.KATAS}
-    for found in sorted(path.rglob("*.py")):
-        if found.name in names:
-            return found
-    return None
-
-
-def _private(originals: list) -> dict:
-    """{what: a file of it} that kata code must not be able to read; `originals`, the other
-    submissions as handed in (a batch's)."""
-    private = {"the hidden suite": HIDDEN / "conftest.py", "the grader": ROOT / "grading" / "judge.py",
-               "the grader's environment": Path(f"/proc/{os.getpid()}/environ"),
-               "the environment the grader was started from": Path(f"/proc/{os.getppid()}/environ")}
-    reference = next((k.solution for k in catalogue.KATAS if k.solution.is_file()), None)
-    if reference:
-        private["the reference solutions"] = reference
-    for path in originals:
-        found = _first_file(path)
-        if found:
-            private["the submissions as handed in"] = found
-            break
-    return private
-
-
-def secure(args, limits: Limits, originals: list, handed_in: bool = True) -> tuple:
-    """Probe the confinement kata code would get, and refuse (UsageError) to grade below what is
-    required: the level of --require-confinement, or by default that kata code can read none of
-    the hidden suite, the grader, other submissions and the grader's environment. Returns the
-    limits, with `require` set so that no worker runs kata code below the level the probe
-    reached (or isolated, which is enough), and that level."""
-    private = _private(originals if handed_in else [])
-    copy = sources.submission(originals[0]) if originals else None  # graded copies are made like this one
-    try:
-        if copy is not None:
-            made = next((f for f in copy.files.values() if f), None)
-            if made is not None:
-                private["other submissions (the grader's copies)"] = made
-        level, readable = confinement.probe(limits, [str(p) for p in private.values()])
-    finally:
-        if copy is not None:
-            copy.close()
-    exposed = [what for what, path in private.items() if str(path) in readable]
-    level_name = level.split(":")[0]
-    wanted = args.require_confinement
-    if wanted is not None:
-        if confinement.rank(level) < confinement.rank(wanted):
-            raise UsageError(f"refusing to grade: kata code would be confined at level {level_name}, "
-                             f"below the {wanted} required by --require-confinement.")
-        return dataclasses.replace(limits, require=wanted), level
-    if exposed:
-        how = ("make them unreadable to other users (chmod -R go-rwx), or grade where namespaces are allowed"
-               if level_name == "unprivileged" else
-               "kata code runs as you here: grade as root, or where user namespaces are allowed")
-        raise UsageError(f"refusing to grade: kata code could read {', '.join(exposed)} here (confinement "
-                         f"{level_name}, see the README). To go on, {how}; "
-                         f"or --require-confinement {level_name} grades anyway.")
-    floor = min(confinement.rank(level), LEVELS.index("isolated"))
-    return dataclasses.replace(limits, require=LEVELS[floor]), level
-
-
-def say_confinement(level: str) -> None:
-    """The one line on stderr that says how far kata code was shut in."""
-    print(f"confinement: {level}", file=sys.stderr)
 
 
 def _source(args):
@@ -170,36 +119,9 @@ def _source(args):
 
 
 def run_batch(args, names) -> int:
-    from . import batch
+    from . import instructor
 
-    folder_path = Path(args.batch)
-    if not folder_path.is_dir():
-        raise UsageError(f"--batch {args.batch}: not a folder")
-    if args.jobs < 1:
-        raise UsageError("-j must be at least 1")
-    limits, probed = secure(args, _limits(args, confine=True), sources.batch(folder_path)[:1])
-    rows = batch.grade_all(folder_path, names or None, limits, args.jobs)
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
-    width = max([len(r[0]) for r in rows] + [10])
-    print(f"{'submission':<{width}}  " + "  ".join(f"{k.number:>5}" for k in katas) + "  total")
-    for name, result, note in rows:
-        cells = [f"{k.score:>5g}" for k in result.katas] if result else ["    -"] * len(katas)
-        total = f"{result.score:g}/{result.max_score:g}" if result else f"0 ({note})"
-        print(f"{name:<{width}}  " + "  ".join(cells) + f"  {total}")
-    if args.out:
-        batch.write_csv(rows, args.out, names or None)
-        print(f"\nGrades of {len(rows)} submissions written to {args.out}")
-    if args.json_dir:
-        batch.write_json_dir(rows, args.json_dir)
-        print(f"Gradescope results written to {args.json_dir}/")
-    if args.similarity:
-        from . import similarity
-
-        pairs = similarity.compare_batch(folder_path, names or None)
-        similarity.write_csv(pairs, args.similarity)
-        print(f"{len(pairs)} similar pairs written to {args.similarity}")
-    say_confinement(confinement.lowest(r.confinement for _, r, _ in rows if r) or probed)
-    return 0
+    return instructor.run_batch(args, names)
 
 
 # ---------------------------------------------------------------- hints
@@ -250,20 +172,20 @@ def watch(args, source) -> int:
     try:
         while True:
             if current is None:
-                overview = grade(source, limits=_limits(args), parallel=PARALLEL)
+                overview = grade(source, limits=limits_from(args))
                 todo = [k.kata.name for k in overview.katas if k.status != "done"]
                 if not todo:
-                    print(overview)
+                    print(report.text(overview))
                     return 0
                 current = todo[0]
             path = source.files.get(current)
             stamp = path.stat().st_mtime_ns if path and path.exists() else None
             if stamp != seen:
                 seen = stamp
-                result = grade(source, [current], detailed=True, limits=_limits(args))
+                result = grade(source, [current], detailed=True, limits=limits_from(args))
                 if sys.stdout.isatty():
                     print("\033[2J\033[H", end="")
-                print(result)
+                print(report.text(result))
                 print(f"\nWatching {path} (Ctrl-C to stop) ...", flush=True)
                 if result.all_passed and not fixed:
                     current, seen = None, None
@@ -279,17 +201,33 @@ def watch(args, source) -> int:
 def run(argv=None) -> int:
     args = parser().parse_args(argv)
     names = _names(args.katas)
-    if not args.batch and (args.out or args.json_dir or args.similarity):
-        raise UsageError("--out, --json-dir and --similarity go with --batch")
-    if args.gradescope_zip or args.classroom_workflow:
-        from . import platforms
+    batch_only = ("json_dir", "similarity", "only", "shard", "feedback_dir")
+    if not args.batch and any(getattr(args, a) for a in batch_only):
+        raise UsageError("--json-dir, --similarity, --only, --shard and --feedback-dir go with --batch")
+    if not (args.batch or args.merge) and (args.out or args.stats or args.roster or args.gradebook):
+        raise UsageError("--out, --stats, --roster and --gradebook go with --batch or --merge")
+    if args.classroom_result and (args.batch or args.merge):
+        raise UsageError("--classroom-result goes with a single grading, not --batch or --merge")
+    if args.gradescope_zip or args.classroom_workflow or args.student_repo:
+        from . import classroom, gradescope
 
         if args.gradescope_zip:
-            print(f"Gradescope autograder written to {platforms.gradescope_zip(args.gradescope_zip)}")
+            built = gradescope.build_zip(args.gradescope_zip, args.gradescope_visibility)
+            print(f"Gradescope autograder written to {built} (check details: {args.gradescope_visibility})")
         if args.classroom_workflow:
-            Path(args.classroom_workflow).write_text(platforms.classroom_workflow())
+            Path(args.classroom_workflow).write_text(classroom.workflow())
             print(f"GitHub Classroom workflow written to {args.classroom_workflow}")
+        if args.student_repo:
+            try:
+                written = classroom.student_repo(args.student_repo)
+            except FileExistsError as exc:
+                raise UsageError(f"--student-repo: {exc}") from None
+            print(f"Student copy of {len(written)} files written to {args.student_repo}")
         return 0
+    if args.merge:
+        from . import instructor
+
+        return instructor.run_merge(args)
     if args.require_confinement and not (args.submission or args.batch):
         raise UsageError("--require-confinement goes with --submission or --batch")
     if args.batch:
@@ -302,7 +240,7 @@ def run(argv=None) -> int:
         return demos.run(args.demo, source, plot=args.plot)
     if args.hint:
         if not names:
-            todo = [k.kata.name for k in grade(source, limits=_limits(args), parallel=PARALLEL).katas
+            todo = [k.kata.name for k in grade(source, limits=limits_from(args)).katas
                     if k.status != "done"]
             if not todo:
                 print("Every kata passes: no hint needed.")
@@ -313,16 +251,22 @@ def run(argv=None) -> int:
     if args.watch:
         return watch(args, source)
     try:
-        limits, probed = _limits(args), str(confinement.NOT_CONFINED)
+        limits, probed = limits_from(args), str(confinement.NOT_CONFINED)
         if args.submission:  # (the student's own files, as handed in, are not the student's secret)
-            limits, probed = secure(args, _limits(args, confine=True), [Path(args.submission)], handed_in=False)
+            limits, probed = secure(args, limits_from(args, confine=True), [Path(args.submission)], handed_in=False)
         result = grade(source, names or None, detailed=bool(names) and not args.list, limits=limits,
-                       parallel=PARALLEL)
+                       parallel=min(PARALLEL, args.jobs) if args.submission else PARALLEL)
     finally:
         source.close()
     if args.json:  # first: whatever happens to the printing, the results are saved
-        Path(args.json).write_text(json.dumps(report.gradescope(result), indent=2))
-    print(list_katas(result) if args.list else result)
+        from . import gradescope
+
+        gradescope.write(args.json, gradescope.results(result, args.gradescope_visibility))
+    if args.classroom_result:
+        from . import classroom
+
+        classroom.append_outputs(result, args.classroom_result)
+    print(list_katas(result) if args.list else report.text(result))
     say_confinement(result.confinement or probed)
     return 0 if result.all_passed else 1
 

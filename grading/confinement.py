@@ -87,8 +87,8 @@ class Limits:
 ALLOWED_ENV = ("PATH", "LANG", "LANGUAGE", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # One BLAS thread: timings that do not depend on how busy the machine is, and parallel batches
 # that do not oversubscribe the cores.
-FIXED_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+BLAS_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+FIXED_ENV = dict(BLAS_ONE_THREAD, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
 
 
 def worker_env(environ) -> dict:

@@ -7,13 +7,13 @@ learner's code in this process: they are for looking, not for grading.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import traceback
 from pathlib import Path
 
 from . import catalogue
 from .catalogue import ROOT
+from .sources import load_module
 
 DEMOS = ROOT / "demos"
 
@@ -33,13 +33,6 @@ def _unwritten(exc: BaseException, source):
     return None
 
 
-def _import(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def run(name: str, source, plot: bool = False) -> int:
     if name not in available():
         print(f"{name} has no demo. Katas with a demo: {', '.join(available()) or 'none yet'}.", file=sys.stderr)
@@ -50,12 +43,12 @@ def run(name: str, source, plot: bool = False) -> int:
         if path is None:
             raise SystemExit(f"The demo needs {kata}.py, and {source.label} has none.")
         try:
-            return _import(path, f"_demo_kata_{kata}")
+            return load_module(path, f"_demo_kata_{kata}")
         except Exception as exc:
             raise SystemExit(f"The demo could not import {path}: {type(exc).__name__}: {exc}")
 
     try:
-        return _import(DEMOS / f"{name}.py", f"_demo_{name}").run(load, plot=plot) or 0
+        return load_module(DEMOS / f"{name}.py", f"_demo_{name}").run(load, plot=plot) or 0
     except NotImplementedError as exc:
         kata, function = _unwritten(exc, source) or (name, "a function")
         print(f"\nThe {name} demo runs your own functions, and {kata}.{function}() is not written yet.\n"

@@ -12,7 +12,6 @@ judge can grade many requests in turn (Judge), as instructor batches do.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import select
@@ -24,7 +23,8 @@ from pathlib import Path
 
 from . import procs, sandbox
 from .catalogue import ROOT
-from .sandbox import Limits
+from .confinement import BLAS_ONE_THREAD, Limits
+from .outcomes import Record
 
 HIDDEN = ROOT / "tests" / "hidden"
 INI = Path(__file__).with_name("judge.ini")
@@ -44,6 +44,9 @@ UNUSED_PLUGINS = ("cacheprovider", "logging", "warnings", "unraisableexception",
 def pytest_args(katas: list, files: dict, limits: Limits, select: str | None = None) -> list:
     args = [
         "-c", str(INI), "--rootdir", str(HIDDEN), "-q", "--tb=no", "--capture=no", "-p", "pytest_timeout",
+        # the suite fails through CheckFailed and its messages, not through assert statements:
+        # rewriting them would recompile every test module in every judge for nothing
+        "--assert=plain",
         *[a for name in UNUSED_PLUGINS for a in ("-p", f"no:{name}")],
         "--kata-files", json.dumps({k: (str(v) if v else None) for k, v in files.items()}),
         "--limits", limits.to_json(),
@@ -72,7 +75,7 @@ def limit_memory(worker_mb: int) -> None:
 
 
 def run_here(request: dict) -> list:
-    """Run the suite in this process; the records of every check."""
+    """Run the suite in this process; the Record of every check."""
     import pytest
 
     from .plugin import Collector
@@ -80,7 +83,7 @@ def run_here(request: dict) -> list:
     collector = Collector()
     if not any((HIDDEN / f"test_{k}.py").is_file() for k in request["katas"]):
         return []
-    limits = Limits(**request.get("limits", {}))
+    limits = Limits.from_json(request["limits"]) if request.get("limits") else Limits()
     limit_memory(limits.memory_mb)
     code = pytest.main(pytest_args(request["katas"], request["files"], limits, request.get("select")),
                        plugins=[collector])
@@ -114,8 +117,7 @@ class Judge:
     def _start(self) -> None:
         env = dict(os.environ, **self.env, PYTHONDONTWRITEBYTECODE="1",
                    PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # only the plugins the judge names: faster, and nothing from the machine
-                   # judges run side by side, one per core: BLAS threads would only fight over the cores
-                   OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+                   **BLAS_ONE_THREAD)  # judges run side by side, one per core: more BLAS threads would only fight
         self.err = tempfile.TemporaryFile("w+")
         self.proc = subprocess.Popen([sys.executable, "-m", "grading.judge"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.err, cwd=str(ROOT), env=env)
@@ -165,14 +167,14 @@ class Judge:
 
     def run(self, katas: list, files: dict, limits: Limits | None = None, select: str | None = None) -> list:
         """Run the suite of `katas` on `files` (only the checks whose markers match `select`,
-        a pytest -m expression, if given); the records of every check."""
+        a pytest -m expression, if given); the Record of every check."""
         limits = limits or Limits()
         if self.proc is None or self.proc.poll() is not None:
             if self.proc is not None:
                 self.close()
             self._start()
         request = {"katas": list(katas), "files": {k: (str(v) if v else None) for k, v in files.items()},
-                   "limits": dataclasses.asdict(limits), "select": select}
+                   "limits": limits.to_json(), "select": select}
         seconds = deadline(katas, limits)
         try:
             self.proc.stdin.write(json.dumps(request).encode() + b"\n")
@@ -185,7 +187,7 @@ class Judge:
         if not isinstance(answer, dict) or "records" not in answer:
             detail = answer.get("error") if isinstance(answer, dict) else None
             raise self._fail(f"the judge failed: {detail or 'no answer'}")
-        return answer["records"]
+        return [Record.from_json(r) for r in answer["records"]]
 
     def __enter__(self):
         return self
@@ -195,7 +197,7 @@ class Judge:
 
 
 def run(katas: list, files: dict, limits: Limits | None = None) -> list:
-    """Run the suite in a fresh judge process; the records of every check."""
+    """Run the suite in a fresh judge process; the Record of every check."""
     with Judge() as judge:
         return judge.run(katas, files, limits)
 
@@ -218,7 +220,7 @@ def main() -> int:
             return 2
         finally:  # nothing of this request outlives it, except the (clean) fork server
             procs.sweep({}, sandbox.fork_servers())
-        out.write(json.dumps({"records": records}) + "\n")
+        out.write(json.dumps({"records": [r.to_json() for r in records]}) + "\n")
         out.flush()
     sandbox.stop_fork_server()
     procs.sweep({})

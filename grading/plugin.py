@@ -23,17 +23,16 @@ from collections import Counter
 import pytest
 from _pytest.reports import TestReport
 
-from .outcomes import CheckFailed
+from .outcomes import CheckFailed, Kind, Record, Role
 
-ROLES = ("value", "side", "validation", "scale")
-WEIGHTS = {"value": 1.0, "side": 1.0, "validation": 0.5, "scale": 0.5}
+WEIGHTS = {Role.VALUE: 1.0, Role.SIDE: 1.0, Role.VALIDATION: 0.5, Role.SCALE: 0.5}
 
 
-def role(item) -> str:
-    for name in ("scale", "validation", "side"):
-        if item.get_closest_marker(name) is not None:
+def role(item) -> Role:
+    for name in (Role.SCALE, Role.VALIDATION, Role.SIDE):  # the marker of each role bears its name
+        if item.get_closest_marker(name.value) is not None:
             return name
-    return "value"
+    return Role.VALUE
 
 
 def _case(item) -> str:
@@ -56,10 +55,10 @@ def title(item) -> str:
 
 
 class Collector:
-    """Passed to pytest.main(plugins=[...]) by the judge; `records` holds one dict per test."""
+    """Passed to pytest.main(plugins=[...]) by the judge; `records` holds one Record per test."""
 
     def __init__(self):
-        self.records: list[dict] = []
+        self.records: list[Record] = []
         self.cases: Counter = Counter()
 
     def pytest_collection_finish(self, session):
@@ -71,9 +70,9 @@ class Collector:
     def pytest_sessionfinish(self, session):
         gc.unfreeze()
 
-    def _weight(self, item, kind: str) -> float:
+    def _weight(self, item, part: Role) -> float:
         marker = item.get_closest_marker("points")
-        weight = float(marker.args[0]) if marker else WEIGHTS[kind]
+        weight = float(marker.args[0]) if marker else WEIGHTS[part]
         return weight / max(1, self.cases[(item.module.__name__, item.originalname)])
 
     @pytest.hookimpl(tryfirst=True)
@@ -83,30 +82,16 @@ class Collector:
         if call.when == "teardown":
             return None
         kata = getattr(item.module, "KATA", item.module.__name__)
-        kind = role(item)
-        record = {
-            "kata": kata,
-            "name": item.name,
-            "test": item.originalname,
-            "title": title(item),
-            "role": kind,
-            "weight": self._weight(item, kind),
-            "passed": call.excinfo is None,
-            "kind": "passed",
-            "message": "",
-            "where": [],
-            "output": "",
-            "calls": [],
-            "cpu": None,
-            "confinement": "",
-        }
+        part = role(item)
+        record = Record(kata=kata, name=item.name, test=item.originalname, title=title(item), role=part,
+                        weight=self._weight(item, part), passed=call.excinfo is None)
         proxy = item.funcargs.get("kata") if hasattr(item, "funcargs") else None
         if proxy is not None:
-            record["output"] = proxy.take_output()
-            record["calls"] = proxy.take_calls()
-            record["confinement"] = proxy.take_confinement()
-            if kind == "scale":
-                record["cpu"] = proxy.take_cpu()
+            record.output = proxy.take_output()
+            record.calls = proxy.take_calls()
+            record.confinement = proxy.take_confinement()
+            if part == Role.SCALE:
+                record.cpu = proxy.take_cpu()
         if call.excinfo is not None:
             # pytest keeps the last failure for post-mortem debugging; with it, the arrays of the
             # failed check would stay alive into the next one
@@ -115,7 +100,7 @@ class Collector:
                 sys.last_exc = None
             exc = call.excinfo.value
             if isinstance(exc, CheckFailed):
-                record.update(kind=exc.kind, message=exc.message, where=exc.where)
+                record.kind, record.message, record.where = exc.kind, exc.message, exc.where
                 self.records.append(record)
                 # The failure is already a message: no pytest traceback to format (the costly part
                 # of reporting a failed test, and the judge shows none).
@@ -123,11 +108,13 @@ class Collector:
                                   exc.message, call.when, duration=call.duration, start=call.start,
                                   stop=call.stop, user_properties=item.user_properties)
             elif "Timeout" in str(exc)[:40]:
-                record.update(kind="timeout", message=f"The check {item.name} did not finish within the "
-                              "suite's time limit: an endless loop, or far too slow.")
+                record.kind = Kind.TIMEOUT
+                record.message = (f"The check {item.name} did not finish within the suite's time limit: "
+                                  "an endless loop, or far too slow.")
             else:
                 text = call.excinfo.exconly().strip().splitlines()
-                record.update(kind="internal", message="The check itself failed (a bug in the hidden "
-                              f"suite, please report it): {text[-1] if text else type(exc).__name__}")
+                record.kind = Kind.INTERNAL
+                record.message = ("The check itself failed (a bug in the hidden suite, please report it): "
+                                  f"{text[-1] if text else type(exc).__name__}")
         self.records.append(record)
         return None

@@ -1,4 +1,4 @@
-"""Turn a Grade into what people read: the table, the details, Gradescope's results.json."""
+"""Turn a Grade into what people read: the table and the details (Gradescope's results.json: gradescope.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import sys
 
 from .catalogue import ROOT
+from .outcomes import Kind
 from .results import Check, Grade, KataResult
 
 
@@ -24,7 +25,8 @@ STATUS_COLOR = {"done": "32", "in progress": "33", "not started": "2", "does not
                 "not graded": "31"}
 
 
-def _points(x: float) -> str:
+def points(x: float) -> str:
+    """Points as every report writes them: 10, 12.5, 12.83 (scores are rounded to 0.01)."""
     return f"{x:g}" if x == int(x) else f"{x:.2f}".rstrip("0")
 
 
@@ -42,8 +44,8 @@ def table(grade: Grade) -> str:
     for k in grade.katas:
         status = _color(f"{k.status:<15}", STATUS_COLOR[k.status])
         lines.append(f"{k.kata.number:>2}  {k.kata.name:<{width}}  {status}  "
-                     f"{_points(k.score):>5}/{_points(k.max_score)}")
-    lines.append(f"{'':>2}  {'total':<{width}}  {'':<15}  {_points(grade.score):>5}/{_points(grade.max_score)}")
+                     f"{points(k.score):>5}/{points(k.max_score)}")
+    lines.append(f"{'':>2}  {'total':<{width}}  {'':<15}  {points(grade.score):>5}/{points(grade.max_score)}")
     return "\n".join(lines)
 
 
@@ -84,7 +86,7 @@ def summary(grade: Grade) -> str:
 
 def _check_block(c: Check) -> list:
     mark = "✗" if _fancy() else "x"
-    lines = [f"{mark} {c.title}  ({_points(round(c.score, 2))}/{_points(round(c.max_score, 2))})",
+    lines = [f"{mark} {c.title}  ({points(round(c.score, 2))}/{points(round(c.max_score, 2))})",
              f"    {c.message}"]
     for frame in c.where[:-1][-3:]:  # the innermost line is already in the message
         lines.append(f"    called from line {frame['line']}, in {frame['function']}: {frame['code']}")
@@ -117,7 +119,7 @@ def detail(grade: Grade) -> str:
             continue
         shown_not_started = set()
         for c in k.failures:
-            if c.kind == "not_started":  # one line per unstarted function, not one per check
+            if c.kind == Kind.NOT_STARTED:  # one line per unstarted function, not one per check
                 if c.message in shown_not_started:
                     continue
                 shown_not_started.add(c.message)
@@ -134,23 +136,26 @@ def detail(grade: Grade) -> str:
     return "\n".join(lines)
 
 
-def gradescope(grade: Grade) -> dict:
-    """Gradescope's results.json: one test per hidden check, tagged with its kata."""
-    tests = []
-    for k in grade.katas:
-        for c in k.checks:
-            output = c.message
-            if c.waiting_for:
-                output = f"Passes, but earns its points only once {', '.join(c.waiting_for)} returns right values."
-            if c.where:
-                output += "".join(f"\n  at line {f['line']}, in {f['function']}: {f['code']}" for f in c.where[-3:])
-            tests.append({
-                "name": f"{k.kata.number}. {k.kata.name}: {c.title}",
-                "score": c.score,  # unrounded, so that the tests add up to the total
-                "max_score": c.max_score,
-                "status": "passed" if c.passed else "failed",
-                "output": output or "passed",
-                "tags": [k.kata.name],
-            })
-    return {"score": grade.score, "max_score": grade.max_score, "tests": tests,
-            "execution_time": round(grade.seconds, 3), "extra_data": {"confinement": grade.confinement}}
+def text(grade: Grade) -> str:
+    """The report of a grading: every failing check of the katas graded in detail, else the summary."""
+    return detail(grade) if grade.detailed else summary(grade)
+
+
+class Report:
+    """A Grade as a learner reads it, which is what grader.check returns: it shows itself as
+    text in a terminal, in IPython and in Jupyter. Its other attributes are the Grade's."""
+
+    def __init__(self, grade: Grade):
+        self.grade = grade
+
+    def __str__(self) -> str:
+        return text(self.grade)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle):  # IPython and Jupyter
+        printer.text(str(self))
+
+    def __getattr__(self, name: str):
+        return getattr(self.grade, name)
+

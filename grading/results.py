@@ -2,11 +2,12 @@
 
     source = sources.learner()       # or solutions(), folder(path), submission(path)
     result = grade(source)           # runs the hidden suite in a judge process
-    print(report.summary(result))
+    print(report.text(result))
 """
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -14,34 +15,22 @@ from pathlib import Path
 
 from . import catalogue, judge
 from .catalogue import Kata
-from .confinement import lowest
-from .sandbox import Limits
+from .confinement import Limits, lowest
+from .outcomes import Kind, Record, Role
 from .sources import Source
+
+PARALLEL = min(2, os.cpu_count() or 1)  # judges at once when grading one folder (two cores are common)
 
 
 # ---------------------------------------------------------------- results
 
 @dataclass
-class Check:
-    """The outcome of one hidden test."""
+class Check(Record):
+    """A hidden check's Record, scored within its kata."""
 
-    kata: str
-    name: str
-    test: str      # the test function: one concept, whose parametrized cases share its weight
-    title: str
-    role: str      # "value", "side", "validation" or "scale" (see plugin.py)
-    weight: float
-    passed: bool
-    kind: str
-    message: str = ""
-    where: list = field(default_factory=list)
-    output: str = ""
-    calls: list = field(default_factory=list)  # the kata functions the check called
-    cpu: float | None = None  # a scale check: the most CPU seconds one of its calls spent
     score: float = 0.0
     max_score: float = 0.0
     waiting_for: list = field(default_factory=list)  # a passing side check's functions whose values are not right yet
-    confinement: str = ""  # the confinement level kata code ran at (confinement.Reached), "" if none ran
 
 
 @dataclass
@@ -66,11 +55,11 @@ class KataResult:
             return "missing"
         if self.stopped:
             return "not graded"
-        if any(c.kind == "import_error" for c in self.checks):
+        if any(c.kind == Kind.IMPORT_ERROR for c in self.checks):
             return "does not import"
         if self.checks and all(c.passed for c in self.checks):
             return "done"
-        if all(c.kind == "not_started" for c in self.checks):
+        if all(c.kind == Kind.NOT_STARTED for c in self.checks):
             return "not started"
         return "in progress"
 
@@ -86,7 +75,7 @@ class KataResult:
     def first_failure(self) -> Check | None:
         """The first real mistake if there is one, else the first unstarted function."""
         failures = self.failures
-        started = [c for c in failures if c.kind != "not_started"]
+        started = [c for c in failures if c.kind != Kind.NOT_STARTED]
         return (started or failures or [None])[0]
 
     @property
@@ -99,7 +88,7 @@ class KataResult:
             notes.append("does not import")
         elif self.status == "missing" and not self.note:
             notes.append("missing")
-        for kind, note in (("timeout", "timeouts"), ("crashed", "crashes"), ("internal", "grader error")):
+        for kind, note in ((Kind.TIMEOUT, "timeouts"), (Kind.CRASHED, "crashes"), (Kind.INTERNAL, "grader error")):
             if any(c.kind == kind for c in self.checks):
                 notes.append(note)
         return notes
@@ -129,35 +118,22 @@ class Grade:
     def all_passed(self) -> bool:
         return all(k.status == "done" for k in self.katas)
 
-    def kata(self, name: str) -> KataResult:
-        return next(k for k in self.katas if k.kata.name == name)
 
-    def __str__(self) -> str:
-        from . import report
-
-        return report.detail(self) if self.detailed else report.summary(self)
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, printer, cycle):  # IPython and Jupyter
-        printer.text(str(self))
+GATED = (Role.SIDE, Role.VALIDATION)
 
 
-GATED = ("side", "validation")
-
-
-def _kata_result(kata: Kata, file, records: list, note: str = "") -> KataResult:
+def _kata_result(kata: Kata, file, records: list[Record], note: str = "") -> KataResult:
     """Scores: each check's share of the kata's points follows its weight. A side or
     validation check earns its share only once every kata function it calls passes at least
     one value check: returning zeros of the right shape, or raising ValueError on
     everything, earns nothing."""
-    total = sum(r["weight"] for r in records) or 1.0
-    right = {f for r in records if r["role"] == "value" and r["passed"] for f in r["calls"]}
+    total = sum(r.weight for r in records) or 1.0
+    right = {f for r in records if r.role == Role.VALUE and r.passed for f in r.calls}
     checks = []
     for r in records:
-        share = kata.points * r["weight"] / total
-        waiting = sorted(set(r["calls"]) - right) if r["role"] in GATED and r["passed"] else []
-        checks.append(Check(**r, score=share if r["passed"] and not waiting else 0.0, max_score=share,
+        share = kata.points * r.weight / total
+        waiting = sorted(set(r.calls) - right) if r.role in GATED and r.passed else []
+        checks.append(Check(**vars(r), score=share if r.passed and not waiting else 0.0, max_score=share,
                             waiting_for=waiting))
     return KataResult(kata, Path(file) if file else None, checks, note)
 
@@ -194,11 +170,11 @@ def _judge(katas: list, files: dict, limits: Limits, run=judge.run):
 
 
 def grade(source: Source, names=None, detailed: bool = False, limits: Limits | None = None,
-          parallel: int = 1, judged_by: judge.Judge | None = None) -> Grade:
+          parallel: int = PARALLEL, judged_by: judge.Judge | None = None) -> Grade:
     """Grade the katas `names` (default: all) of `source` with the hidden suite, in up to
     `parallel` judge processes at once, or all in `judged_by`, a judge kept for many
     submissions. If every kata's judge fails, the grader itself is broken: JudgeFailed."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+    katas = catalogue.select(names)
     limits = limits or Limits()
     start = time.perf_counter()
     files = {k.name: source.files.get(k.name) for k in katas}
@@ -217,7 +193,7 @@ def grade(source: Source, names=None, detailed: bool = False, limits: Limits | N
         raise judge.JudgeFailed(next(iter(stopped.values())))
     by_kata = {k.name: [] for k in katas}
     for r in records:
-        by_kata.setdefault(r["kata"], []).append(r)
+        by_kata.setdefault(r.kata, []).append(r)
     results = [_kata_result(k, files[k.name], by_kata[k.name], source.notes.get(k.name, "")) for k in katas]
     for r in results:
         r.stopped = stopped.get(r.kata.name, "")

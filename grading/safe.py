@@ -60,3 +60,22 @@ def tree(value, multiline_keys=("output",)):
         return {k: (text(v, True) if k in multiline_keys and isinstance(v, str) else tree(v, multiline_keys))
                 for k, v in value.items()}
     return value
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#|!~&$])")  # what can start markup in the middle of a line
+
+
+def markdown(value) -> str:
+    """Inline Markdown text (never at the start of a line): safe text on one line with every
+    character that can start markup backslash-escaped, so that no emphasis, link, image, HTML
+    tag, entity, code span, math or table cell boundary can come of it."""
+    return _MARKDOWN.sub(r"\\\1", text(value).replace("\t", " "))
+
+
+def markdown_block(value) -> str:
+    """Multi-line text shown verbatim in Markdown: a fenced code block whose fence is longer
+    than any run of backticks in the text, so the text cannot close it."""
+    body = text(value, multiline=True).replace("\r", "")
+    runs = re.findall(r"`+", body)
+    fence = "`" * max(3, 1 + max((len(r) for r in runs), default=0))
+    return f"{fence}text\n{body.rstrip(chr(10))}\n{fence}"

@@ -20,10 +20,10 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import confinement, cpu, procs, safe, show, wire
+from . import confinement, container, cpu, procs, safe, show, wire
+from .calls import ECHO_BYTES, Called
 from .confinement import Limits
 from .outcomes import Crashed, ImportFailed, Mismatch, Missing, NotStarted, Raised, TimedOut, Unreadable
 
@@ -32,36 +32,6 @@ REPLY_LIMIT = 2 << 30  # bytes of one reply, when the worker has no memory cap t
 WALL_PER_CPU = 10  # a scale check's wall-time cap, in multiples of its CPU limit: for hangs only
 
 
-@dataclass
-class Called:
-    """One call of a kata function and what it returned."""
-
-    func: str
-    args: tuple
-    kwargs: dict
-    params: list = field(default_factory=list)
-    value: object = None
-    output: str = ""
-    changed: list | None = field(default_factory=list)  # arguments changed in place; None: too large to tell
-    label: str = ""  # names the part of the result a message is about, e.g. "dW_in"
-
-    def __str__(self) -> str:
-        names = list(self.params) + [None] * len(self.args)
-        parts = [show.argument(n, a) for n, a in zip(names, self.args)]
-        parts += [show.argument(k, v) for k, v in self.kwargs.items()]
-        return f"{self.func}({', '.join(parts)})"
-
-    def part(self, index: int, label: str) -> "Called":
-        """Item `index` of a tuple result, named `label` in messages."""
-        value = self.value
-        if not isinstance(value, (tuple, list)) or len(value) <= index:
-            raise Mismatch(f"Called {self} -> returned {show.value(value)}, expected a tuple "
-                           f"with {label} at position {index}: see the docstring for what it returns.")
-        return Called(self.func, self.args, self.kwargs, self.params, value[index], self.output,
-                      self.changed, label)
-
-
-ECHO_BYTES = 8 << 20  # arguments up to this size come back after the call, to be compared here
 HEAVY_BYTES = 64 << 20  # a reply this large is collected as soon as its check is over
 
 
@@ -224,6 +194,8 @@ class Worker:
 
     def __init__(self, name: str, file: Path, limits: Limits, callables: Path | None, cwd: Path | None):
         self.limits = limits
+        self.ooms = container.oom_kills()  # to tell a kill for want of memory from other deaths
+        self.starved = False
         self.hello = None
         self.confinement = None  # the level the worker reached, as it said before running kata code
         self.refused = False  # it would not run kata code below the level required
@@ -254,7 +226,7 @@ class Worker:
         try:
             answer = server.ask({"op": "spawn", "file": str(file), "name": name,
                                  "callables": str(callables) if callables else None,
-                                 "limits": asdict(self.limits), "cwd": str(cwd or file.parent)},
+                                 "limits": self.limits.to_json(), "cwd": str(cwd or file.parent)},
                                 [requests_in, replies_out])
         except BaseException:
             for fd in (requests_out, replies_in):
@@ -314,12 +286,19 @@ class Worker:
             except subprocess.TimeoutExpired:
                 return None
         try:
-            return self.server.ask({"op": "status", "pid": self.pid, "seconds": seconds})["code"]
+            answer = self.server.ask({"op": "status", "pid": self.pid, "seconds": seconds})
         except OSError:
             return None
+        self.starved = bool(answer.get("oom"))  # the server saw it in the worker's cgroups
+        return answer["code"]
 
     def exit_status(self) -> str:
         code = self._exit_code(2)
+        killed = self.starved or (self.proc is not None and self.limits.confine
+                                  and container.killed_in(confinement._leaves(self.pid)))
+        starved = container.out_of_memory(self.ooms, self.limits.memory_mb, killed)
+        if starved and code is not None:  # whatever the exit status says (a killed namespace's init exits 1)
+            return starved
         if code is None:
             return "stopped answering"
         if code < 0:
@@ -363,6 +342,7 @@ class Kata:
         self._calls: set = set()  # the functions called since the last take
         self._scale: tuple | None = None  # (CPU seconds per call, why) during a scale check
         self._heavy = False  # a reply this large came in since the last take: see take_heavy
+        self._echo = False  # whether calls send their arguments back: see watching_inputs
         self._cpu_used = 0.0  # the most CPU seconds one call spent during the current scale check
         self.last: Called | None = None
         self._confinement: list = []  # the levels the kata's workers reached since the last take
@@ -500,6 +480,17 @@ class Kata:
         finally:
             self._scale = None
 
+    @contextlib.contextmanager
+    def watching_inputs(self):
+        """Inside the block the arguments of every call (up to ECHO_BYTES) come back after it,
+        so that checks.unchanged can tell whether the call changed them in place. Side checks
+        watch; other checks spare the worker and the judge the copies."""
+        self._echo = True
+        try:
+            yield self
+        finally:
+            self._echo = False
+
     def take_cpu(self) -> float:
         """The most CPU seconds one call spent in the last scale check (for its record)."""
         used, self._cpu_used = self._cpu_used, 0.0
@@ -523,7 +514,7 @@ class Kata:
                                                                             WALL_PER_CPU * cpu_limit)
         seconds = min(seconds, self._check_budget(f"{called}"))
         start = time.monotonic()
-        echo = _array_bytes(args) + _array_bytes(kwargs) <= ECHO_BYTES
+        echo = self._echo and _array_bytes(args) + _array_bytes(kwargs) <= ECHO_BYTES
         failure = None
         try:
             reply, used = worker.call({"func": func, "args": list(args), "kwargs": dict(kwargs), "echo": echo},

@@ -63,6 +63,6 @@ def argument(name: str | None, v) -> str:
         text = f"{v.shape}" if v.dtype.kind == "f" else f"{v.shape} {v.dtype}"
         return f"{name} {text}" if name else f"array {text}"
     if isinstance(v, (np.ndarray, list, tuple)):
-        text = value(v) if not isinstance(v, list) else value(v)
+        text = value(v)
         return f"{name} {text}" if name else text
     return f"{name}={value(v)}" if name else value(v)

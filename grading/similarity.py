@@ -13,7 +13,6 @@ smaller one's fingerprints found in the other.
 from __future__ import annotations
 
 import builtins
-import csv
 import hashlib
 import io
 import keyword
@@ -98,12 +97,11 @@ def compare(files: dict, kata: str, threshold: float = THRESHOLD) -> list:
     return pairs
 
 
-def compare_batch(folder, names=None, threshold: float = THRESHOLD) -> list:
-    """Every pair of submissions of `folder` (and each against solutions/) above
-    `threshold`, kata by kata, most similar first."""
-    katas = [catalogue.get(n) for n in names] if names else list(catalogue.KATAS)
+def collect(paths: list, names=None) -> dict:
+    """{kata: {submission name: text}} of the kata files of `paths` (submissions)."""
+    katas = catalogue.select(names)
     texts = {k.name: {} for k in katas}
-    for path in sources.batch(folder):
+    for path in paths:
         source = sources.submission(path)
         try:
             for k in katas:
@@ -112,18 +110,37 @@ def compare_batch(folder, names=None, threshold: float = THRESHOLD) -> list:
                     texts[k.name][safe.name(path.name)] = file.read_text(errors="replace")
         finally:
             source.close()
+    return texts
+
+
+def compare_texts(texts: dict, names=None, threshold: float = THRESHOLD) -> list:
+    """Every pair above `threshold` of {kata: {submission name: text}} (and each against
+    solutions/), kata by kata, most similar first."""
+    katas = catalogue.select(names)
     pairs = []
     for k in katas:
-        files = dict(texts[k.name])
+        files = dict(texts.get(k.name, {}))
         if k.solution.is_file():
             files["solutions/"] = k.solution.read_text()
         pairs += compare(files, k.name, threshold)
     return sorted(pairs, key=lambda p: (-p.similarity, p.kata, p.a, p.b))
 
 
-def write_csv(pairs: list, path) -> None:
-    with open(path, "w", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["kata", "submission_a", "submission_b", "similarity"])
-        for p in pairs:
-            out.writerow([p.kata, safe.cell(p.a), safe.cell(p.b), f"{p.similarity:.3f}"])
+def compare_batch(folder, names=None, threshold: float = THRESHOLD) -> list:
+    """Every pair of submissions of `folder` (and each against solutions/) above
+    `threshold`, kata by kata, most similar first."""
+    return compare_texts(collect(sources.batch(folder), names), names, threshold)
+
+
+def write_csv(pairs: list, path, points: dict | None = None) -> None:
+    """The pairs; with `points` ({submission name: {kata: points}}, from grading in the same
+    run) each pair also shows the points both earned on that kata."""
+    from . import sheets
+
+    def earned(name, kata):
+        value = (points or {}).get(name, {}).get(kata)
+        return "" if value is None else f"{value:g}"
+
+    rows = [[p.kata, safe.cell(p.a), safe.cell(p.b), f"{p.similarity:.3f}", earned(p.a, p.kata), earned(p.b, p.kata)]
+            for p in pairs]
+    sheets.write(path, ["kata", "submission_a", "submission_b", "similarity", "points_a", "points_b"], rows)

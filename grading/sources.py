@@ -14,6 +14,7 @@ links) is never read, imported or run.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import stat
 import tempfile
@@ -25,6 +26,16 @@ from . import catalogue, safe
 from .catalogue import ROOT
 
 MAX_BYTES = 1 << 20
+
+
+def load_module(path, name: str):
+    """The module in the file `path`, imported under `name` in this process: for the grader's
+    own helpers and the demos. (Kata code the grader judges is imported only by a worker, with
+    worker.load_module: the worker's side imports nothing of the judge's.)"""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass

@@ -24,6 +24,7 @@ import time
 import traceback
 
 import confinement  # sibling modules; the folder is dropped from sys.path right below
+import container
 import procs
 import wire
 
@@ -114,6 +115,7 @@ def public_functions(module) -> dict:
 
 
 def load_module(path: str, name: str):
+    """Import the file `path` as module `name` (sources.load_module is the judge side's)."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -271,7 +273,7 @@ def fork_server() -> None:
     a few milliseconds each instead of a fresh interpreter's tenth of a second.
 
     stdin is a SOCK_SEQPACKET socket to the judge. Requests, one JSON message each:
-    {"op": "spawn", "file", "name", "callables", "limits": {...}, "cwd": dir} with two file
+    {"op": "spawn", "file", "name", "callables", "limits": Limits JSON, "cwd": dir} with two file
     descriptors attached (the worker's request and reply pipes) -> {"pid": pid, "spare": pid
     of the spare made ready for the next confined request, or null}, or {"pid": null,
     "error": why} if no confined worker could be made;
@@ -301,9 +303,14 @@ def fork_server() -> None:
     unreleased = set()  # workers that ended whose cgroups still hold a dying process
     spare = None
 
+    starved = set()  # workers the kernel killed for want of memory (seen in their cgroups)
+
     def reap():
         found = procs.reap()
         ended.update(found)
+        for pid in found:
+            if pid not in unreleased and container.killed_in(confinement._leaves(pid)):
+                starved.add(pid)
         unreleased.update(found)
         for pid in list(unreleased):
             if confinement.release(pid):
@@ -326,7 +333,7 @@ def fork_server() -> None:
         request = json.loads(data)
         reap()
         if request["op"] == "spawn":
-            limits = confinement.Limits(**request["limits"])
+            limits = confinement.Limits.from_json(request["limits"])
             if limits.confine and sys.platform == "linux":
                 helpers_module(request.get("callables"))  # loaded here once, so that spares have it
                 for attempt in range(2):
@@ -347,6 +354,7 @@ def fork_server() -> None:
                 os.close(fd)
             if pid is not None:
                 ended.pop(pid, None)  # a pid can come round again: forget whoever had it before
+                starved.discard(pid)
             if pid is not None and limits.confine and sys.platform == "linux":
                 spare = Spare(request.get("callables"), control)  # ready for the next request
             answer = {"pid": pid, "spare": spare.pid if spare is not None else None}
@@ -357,7 +365,8 @@ def fork_server() -> None:
             while pid not in ended and time.monotonic() < deadline:
                 time.sleep(0.005)
                 reap()
-            answer = {"code": ended.pop(pid, None)}
+            answer = {"code": ended.pop(pid, None), "oom": pid in starved}
+            starved.discard(pid)
         control.send(json.dumps(answer).encode())
 
 
@@ -393,7 +402,7 @@ def fork_worker(request: dict, fds: list, control) -> int:
             os.chdir(request["cwd"])
             _be_fresh()
             serve(fds[0], fds[1], request["file"], request["name"], request.get("callables"),
-                  confinement.Limits(**request["limits"]))
+                  confinement.Limits.from_json(request["limits"]))
         _worker_exit(run)
     return pid
 
@@ -429,7 +438,7 @@ class Spare:
                     jail.counted = False
                     jail.missing.append("cgroups (their limits could not be set)")
                 serve(fds[0], fds[1], request["file"], request["name"], request.get("callables"),
-                      confinement.Limits(**request["limits"]), source, jail)
+                      confinement.Limits.from_json(request["limits"]), source, jail)
             _worker_exit(run)
         theirs.close()
         self.sock = ours

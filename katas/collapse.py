@@ -6,7 +6,8 @@ Use only numpy and the standard library. Never change an input in place, and rai
 ValueError that names the problem for bad input (X not 2-D, fewer than 2 rows, NaN or inf).
 
 Every function takes embeddings X of shape (n, d), one sample per row, as any array-like,
-and needs n >= 2: with a single row there is no covariance, no pair and nothing to diagnose.
+and needs n >= 2 and d >= 1: with a single row there is no covariance, no pair and nothing
+to diagnose, and with no column there is no direction at all.
 """
 
 import numpy as np
@@ -24,7 +25,15 @@ def covariance_spectrum(X):
     >>> covariance_spectrum([[0., 0., 0.], [2., 0., 0.]])     # n - 1 = 1 < d = 3
     array([2., 0., 0.])
 
-    ValueError if X is not 2-D, has fewer than 2 rows or contains NaN or inf.
+    An eigenvalue larger than float64 holds (about 1.8e308: entries around 1e154 and
+    beyond) is a ValueError, not inf; the scale-free functions below still work there.
+
+    >>> covariance_spectrum([[0., 0.], [2e200, 0.]])   # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ValueError: the variance 2e400 overflows float64
+
+    ValueError if X is not 2-D, has no column, has fewer than 2 rows, contains NaN or inf,
+    or if its covariance overflows float64.
     """
     raise NotImplementedError
 
@@ -47,7 +56,7 @@ def effective_rank(X):
     >>> effective_rank([[0.1, 0.7]] * 3)
     0.0
 
-    ValueError if X is not 2-D, has fewer than 2 rows or contains NaN or inf.
+    ValueError if X is not 2-D, has no column, has fewer than 2 rows or contains NaN or inf.
     """
     raise NotImplementedError
 
@@ -64,7 +73,7 @@ def mean_cosine(X):
     >>> mean_cosine([[1., 0.], [1., 0.], [0., 0.]])    # (1 + 1) / 6
     0.3333333333333333
 
-    ValueError if X is not 2-D, has fewer than 2 rows or contains NaN or inf.
+    ValueError if X is not 2-D, has no column, has fewer than 2 rows or contains NaN or inf.
     """
     raise NotImplementedError
 
@@ -94,6 +103,12 @@ def diagnose(X):
     >>> diagnose([[1., 0.], [-1., 0.], [0., 1.], [0., -1.]])["status"]
     'healthy'
 
-    ValueError if X is not 2-D, has fewer than 2 rows or contains NaN or inf.
+    Every number it reports is scale-free, so it works at any scale, also where
+    covariance_spectrum overflows: compute from X divided by its largest |entry|.
+
+    >>> diagnose([[0., 0.], [2e200, 0.]])["explained_variance"]
+    array([1., 0.])
+
+    ValueError if X is not 2-D, has no column, has fewer than 2 rows or contains NaN or inf.
     """
     raise NotImplementedError

@@ -125,6 +125,8 @@ def sgns_loss_and_grads(W_in, W_out, centers, contexts, negatives):
     centers and contexts are int arrays of shape (B,), negatives of shape (B, K). For
     pair i, with v = W_in[centers[i]], u = W_out[contexts[i]], u_k = W_out[negatives[i, k]]:
         loss_i = -log sigmoid(u . v) - sum over k of log sigmoid(-u_k . v)
+    K = 0 is allowed: negatives of shape (B, 0) leave the positive term alone (an empty
+    sum), and only the context rows of W_out get a gradient.
     loss is the mean of loss_i over the batch (a Python float); dW_in and dW_out (float64,
     shapes of W_in and W_out) are its gradients. Repeated ids accumulate (the same center
     twice, a negative equal to the context...). Stable for dot products of any size: no
@@ -138,10 +140,13 @@ def sgns_loss_and_grads(W_in, W_out, centers, contexts, negatives):
     >>> dW_out                    # row 1 (context): (sigmoid(0) - 1) v; row 0 (negative): sigmoid(0) v
     array([[ 0.5,  1. ],
            [-0.5, -1. ]])
+    >>> sgns_loss_and_grads([[1.0, 2.0]], np.zeros((2, 2)), [0], [1], np.zeros((1, 0), int))[0]
+    0.6931471805599453
 
     ValueError if W_in or W_out is not 2-D or their numbers of columns differ, if centers
-    and contexts are not 1-D of one length B >= 1, if negatives is not (B, K), or for an id
-    that is not an integer in range (0..V-1 for centers, 0..V'-1 for the others).
+    and contexts are not 1-D of one length B >= 1, if negatives is not (B, K) with K >= 0,
+    or for an id that is not an integer in range (0..V-1 for centers, 0..V'-1 for the
+    others; an empty negatives holds no id, whatever its dtype).
     """
     raise NotImplementedError
 

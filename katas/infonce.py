@@ -14,15 +14,23 @@ import numpy as np
 def logsumexp(X, axis=-1):
     """log(sum(exp(X))) along `axis`, computed without overflow: X's shape without that axis.
 
+    X may have any shape; axis is an int, or None for every entry at once (a Python float).
+
     >>> logsumexp([[0.0, 0.0], [1000.0, 1000.0]])
     array([6.93147181e-01, 1.00069315e+03])
     >>> logsumexp([[1.0, 2.0], [3.0, 4.0]], axis=0)
     array([3.12692801, 4.12692801])
-    >>> logsumexp([-np.inf, 0.0]), logsumexp([-np.inf, -np.inf])
-    (0.0, -inf)
+    >>> logsumexp([[1.0, 2.0], [3.0, 4.0]], axis=None)
+    4.440189698561196
+    >>> logsumexp([-np.inf, 0.0]), logsumexp([-np.inf, -np.inf]), logsumexp([np.inf, 1.0])
+    (0.0, -inf, inf)
+    >>> logsumexp(np.zeros((2, 0)))             # a sum of nothing is 0: log(0) = -inf
+    array([-inf, -inf])
 
-    -inf entries are allowed (they add exp(-inf) = 0); a slice of nothing but -inf gives
-    -inf, log(0), never NaN. A 1-D X gives a Python float.
+    -inf entries are allowed (they add exp(-inf) = 0); a slice of nothing but -inf, or of
+    no entries at all, gives -inf, log(0), never NaN. A +inf entry makes its slice +inf
+    (+inf - max would be NaN). A 1-D X gives a Python float. ValueError if axis is not an
+    int or None, or not an axis of X.
     """
     raise NotImplementedError
 
@@ -43,9 +51,9 @@ def info_nce(z1, z2, temperature=0.1, symmetric=False):
     >>> info_nce([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [1.0, 0.0]], temperature=1.0, symmetric=True)
     0.7532044340390841
 
-    A batch of one has loss 0. A row of zeros normalizes to zeros (clamp the norms at a tiny
-    eps such as 1e-12), so nothing is ever NaN. ValueError if z1 or z2 is not 2-D, if their
-    shapes differ, if the batch is empty, or if temperature <= 0.
+    A batch of one has loss 0. A row shorter than 1e-12 (a row of zeros) has no direction
+    and normalizes to zeros, so nothing is ever NaN. ValueError if z1 or z2 is not 2-D, if
+    their shapes differ, if the batch is empty, or if temperature is not a number > 0.
     """
     raise NotImplementedError
 
@@ -54,7 +62,9 @@ def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
     """(loss, dz1, dz2): info_nce and its gradients with respect to the raw z1 and z2.
 
     dz1 and dz2 are float64 arrays of shape (B, d). They go through the normalization
-    n = z / ||z||, so row i of dz1 is orthogonal to row i of z1.
+    n = z / ||z||, so row i of dz1 is orthogonal to row i of z1. A row shorter than 1e-12 (a
+    zero row) normalizes to zeros all around it, so its gradient is 0: divide by the norm
+    only where it is >= 1e-12 (a norm clamped at 1e-12 would send it 1e12 times dn).
 
     >>> loss, dz1, dz2 = info_nce_grad([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [1.0, 0.0]],
     ...                                temperature=1.0)
@@ -66,6 +76,9 @@ def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
     >>> dz2
     array([[ 0.  ,  0.25],
            [ 0.  , -0.25]])
+    >>> info_nce_grad([[0.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [1.0, 0.0]], temperature=1.0)[1]
+    array([[0., 0.],
+           [0., 0.]])
 
     Same ValueErrors as info_nce.
     """
@@ -81,6 +94,10 @@ def numerical_gradient(f, x, h=1e-6):
 
     >>> numerical_gradient(lambda x: float(np.sum(x ** 2)), np.array([1.0, -2.0]))
     array([ 2., -4.])
+
+    ValueError if f is not callable, if h is not a finite number > 0, if x does not hold
+    numbers, or if f does not return a single number (a vector-valued f has a Jacobian,
+    not a gradient).
     """
     raise NotImplementedError
 
@@ -119,7 +136,9 @@ def triplet_loss(anchor, positive, negative, margin=0.2):
 
     loss = mean over rows of max(0, ||a - p||^2 - ||a - n||^2 + margin), with a, p, n the
     rows of anchor, positive, negative (all of shape (B, d)); the gradients have shape
-    (B, d). A row whose hinge term is <= 0 (exactly 0 included) gets zero gradient.
+    (B, d). A row whose hinge term is <= 0 (exactly 0 included) gets zero gradient. margin
+    is a finite number >= 0; with margin=0 only rows whose negative is closer than their
+    positive count.
 
     >>> loss, da, dp, dn = triplet_loss([[0.0, 0.0], [0.0, 0.0]], [[1.0, 0.0], [1.0, 0.0]],
     ...                                 [[0.0, 2.0], [0.5, 0.0]])
@@ -128,7 +147,10 @@ def triplet_loss(anchor, positive, negative, margin=0.2):
     >>> da
     array([[ 0. ,  0. ],
            [-0.5,  0. ]])
+    >>> triplet_loss([[0.0, 0.0]], [[1.0, 0.0]], [[0.5, 0.0]], margin=0.0)[0]
+    0.75
 
-    ValueError if the three are not 2-D arrays of the same shape, or the batch is empty.
+    ValueError if the three are not 2-D arrays of the same shape, if the batch is empty,
+    or if margin is not a finite number >= 0 (a negative one would let wrong triplets off).
     """
     raise NotImplementedError

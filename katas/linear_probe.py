@@ -60,8 +60,9 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
     updates. The losses never increase when the step is small enough for the curvature:
     lr < 4 / (1 + mean_i ||X[i]||^2 + 2 * weight_decay) suffices, which the default
     lr = 0.5 meets for embeddings of norm up to about 2 (scale larger features down).
-    Starting from zeros, full-batch gradient descent draws no random number: seed is
-    accepted (an int) and changes nothing; the same call always gives the same result.
+    Starting from zeros, full-batch gradient descent draws no random number: seed changes
+    nothing, but it must still be an int, like every seed of the katas (0.5, None, "0" or
+    True is a ValueError); the same call always gives the same result.
 
     >>> W, b, losses = train_probe([[1., 0.], [0., 1.], [1., 1.]], [0, 1, 1], 2, epochs=1)
     >>> W
@@ -73,7 +74,8 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
     array([0.69314718])
 
     ValueError for bad X (not 2-D, empty, not finite), bad y (not integers, not of shape
-    (n,), out of range), num_classes < 2, epochs < 1, lr <= 0, weight_decay < 0.
+    (n,), out of range), num_classes < 2, epochs < 1, lr <= 0, weight_decay < 0, or a
+    seed that is not an int.
     """
     raise NotImplementedError
 

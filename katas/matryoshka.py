@@ -50,8 +50,8 @@ def matryoshka_info_nce(z1, z2, dims, temperature=0.1, weights=None):
     dz1 and dz2 are float64 arrays of shape (B, d): the sum over m of w_m times the gradient
     of L_m with respect to the prefix (B, m), padded with zeros to d columns. Columns at
     or beyond max(dims) get exactly 0. A row whose prefix is all zeros normalizes to zeros
-    (logits 0), never NaN; L_m has no derivative at such a row, so any finite gradient there
-    is accepted (0 is simplest).
+    (logits 0), never NaN, and gets gradient 0 through that prefix, as in kata 4 (dividing
+    by a norm clamped at eps would send it dn / eps); its other prefixes count as usual.
 
     >>> loss, dz1, dz2 = matryoshka_info_nce([[1., 1., 5.], [1., -1., 0.]],
     ...                                      [[1., 1., 0.], [-1., 1., 0.]], dims=[1, 2], temperature=1.0)
@@ -79,7 +79,9 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
     Pass 1: rank every key by the cosine of its first coarse_dim columns with the query's
     first coarse_dim columns (both prefixes re-normalized) and keep the best `shortlist`.
     Pass 2: rank those by the cosine of the full vectors and return the best k.
-    Ties go to the lower key index in both passes. A zero row has cosine 0 with everything.
+    Ties go to the lower key index in both passes; a tie is two cosines equal as computed,
+    bit for bit: cosines that differ, even by 1e-9, are ordered by value (never rounded or
+    compared with a tolerance). A zero row has cosine 0 with everything.
 
     >>> q = [[1., 0., 1., 0.]]
     >>> K = [[1., 0., 0., 0.],    # prefix cosine 1.000, full cosine 0.707
@@ -112,6 +114,7 @@ def recall_at_k(retrieved, targets):
     0.6666666666666666
 
     ValueError if retrieved is not 2-D, if targets is not 1-D with one entry per row of
-    retrieved, or if there are no rows.
+    retrieved, if there are no rows, or if either holds anything but integers (floats,
+    even 2.0, and bools are not key indices).
     """
     raise NotImplementedError

@@ -5,6 +5,9 @@ Read katas/similarity.md first. Fill in each function, then run
 Use only numpy and the standard library. Never change an input in place, and raise a
 ValueError that names the problem for bad input (widths that differ, k out of range,
 unknown metric or method, indices out of range...).
+
+Every X, Y, queries, keys and E is 2-D, one row per vector: a 1-D array is a ValueError,
+not one row (write x[None, :] for a single vector).
 """
 
 import numpy as np
@@ -21,6 +24,11 @@ def normalize(X, eps=1e-12):
     array([[0.6, 0.8],
            [0. , 0. ],
            [0. , 0. ]])
+    >>> normalize([[0., 1e-13]], eps=0)     # eps = 0: only an exact zero row becomes zeros
+    array([[0., 1.]])
+
+    ValueError if X is not 2-D (a vector [3., 4.] is not one row: pass [[3., 4.]]), or if
+    eps is not a number >= 0 (a negative eps would let zero rows through as 0 / 0).
     """
     raise NotImplementedError
 
@@ -37,7 +45,7 @@ def cosine_similarity(X, Y=None):
            [ 0.70710678, -0.70710678],
            [ 0.        ,  0.        ]])
 
-    ValueError if X and Y do not have the same number of columns.
+    ValueError if X or Y is not 2-D, or if they do not have the same number of columns.
     """
     raise NotImplementedError
 
@@ -52,7 +60,7 @@ def sq_euclidean(X, Y=None):
     array([[25.,  1.],
            [ 8.,  4.]])
 
-    ValueError if X and Y do not have the same number of columns.
+    ValueError if X or Y is not 2-D, or if they do not have the same number of columns.
     """
     raise NotImplementedError
 
@@ -75,7 +83,8 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
 
     (keys 0 and 2 have the same cosine with the query: the lower index comes first.)
     ValueError if k < 1, if fewer than k keys remain for some query once its excluded
-    keys are removed, for an unknown metric, if queries and keys have different widths,
+    keys are removed, for an unknown metric, if queries or keys is not 2-D (one query is
+    [q], not q) or they have different widths,
     if exclude does not hold one sequence per query, or for an excluded index outside
     0..n_keys-1.
     """
@@ -86,7 +95,9 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     """The k best answers to "a is to b as c is to ?": int array (k,) of word indices, best first.
 
     E is the (V, d) embedding matrix; a, b, c are word indices, and the answer is never
-    a, b or c. With cos(x, w) the cosine between the rows x and w of E:
+    a, b or c. They may repeat (a == c asks "a is to b as a is to ?"): then only the
+    distinct words among them are excluded. With cos(x, w) the cosine between the rows x
+    and w of E:
       "3cosadd": maximize cos(x, b) - cos(x, a) + cos(x, c)
       "3cosmul": with cos' = (cos + 1) / 2, maximize cos'(x, b) cos'(x, c) / (cos'(x, a) + eps)
     Ties go to the lower index.
@@ -96,8 +107,11 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     array([3])
     >>> analogy(E, 0, 1, 2, k=2, method="3cosmul")
     array([3, 4])
+    >>> analogy(E, 0, 1, 0, k=3)            # a == c: only 0 and 1 are excluded, 3 words remain
+    array([4, 3, 2])
 
-    ValueError if a, b or c is not an index in 0..V-1, for an unknown method, if k < 1,
-    or if fewer than k words remain once a, b and c are excluded.
+    ValueError if E is not 2-D, if a, b or c is not an index in 0..V-1, for an unknown
+    method, if k < 1, if eps is not a number > 0, or if fewer than k words remain once
+    the distinct words among a, b and c are excluded.
     """
     raise NotImplementedError

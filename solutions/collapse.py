@@ -48,9 +48,18 @@ def _entropy_rank(s):
 
 
 def _spectrum(s, scale, n, d):
-    """Covariance eigenvalues (s * scale)^2 / (n - 1), padded with zeros to length d."""
+    """Covariance eigenvalues (s * scale)^2 / (n - 1), padded with zeros to length d.
+
+    An eigenvalue above the largest float64 (about 1.8e308, from entries around 1e154 and
+    beyond) cannot be returned: a ValueError says so, where inf would be a silent wrong
+    answer. The scale-free measures (effective rank, mean cosine, diagnose) never need it.
+    """
     eigenvalues = np.zeros(d)
-    eigenvalues[:s.size] = (s * scale) ** 2 / (n - 1)
+    with np.errstate(over="ignore"):
+        eigenvalues[:s.size] = (s * (scale / np.sqrt(n - 1))) ** 2
+    if not np.isfinite(eigenvalues).all():
+        raise ValueError("the covariance of X overflows float64: its largest eigenvalue is above 1.8e308 "
+                         "(scale X down first; effective_rank, mean_cosine and diagnose work at any scale)")
     return eigenvalues
 
 

@@ -1,8 +1,10 @@
 """Kata 4 — InfoNCE with hand-written gradients (reference solution)."""
 
+import numbers
+
 import numpy as np
 
-_EPS = 1e-12  # rows shorter than this count as zero vectors and normalize to zeros
+_EPS = 1e-12  # rows shorter than this count as zero vectors: they normalize to zeros, with gradient 0
 
 
 # ---------------------------------------------------------------- validation
@@ -26,29 +28,60 @@ def _pair(z1, z2, names=("z1", "z2")):
     return z1, z2
 
 
+def _number(value, name):
+    """value as a float, or a ValueError (a bool, a string or None is not a number here)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
 def _positive(value, name):
-    value = float(value)
+    value = _number(value, name)
     if not value > 0 or not np.isfinite(value):
         raise ValueError(f"{name} must be > 0 and finite, got {value!r}")
     return value
 
 
+def _axis(axis, ndim):
+    """axis as None or an int in -ndim..ndim-1, or a ValueError."""
+    if axis is None:
+        return None
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
+        raise ValueError(f"axis must be an int or None, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of range for an array of {ndim} dimensions")
+    return int(axis)
+
+
+def _single_number(value):
+    """What f returned, as a float: numerical_gradient differentiates scalar functions only."""
+    a = np.asarray(value)
+    if a.size != 1 or a.dtype.kind not in "iuf":
+        raise ValueError(f"f must return a single number, got {type(value).__name__} of shape {a.shape}")
+    return float(a.reshape(()))
+
+
 # ---------------------------------------------------------------- building blocks
 
 def _normalize(z):
-    """(n, norms): rows of z scaled to unit length, and their lengths (at least _EPS)."""
-    norms = np.maximum(np.sqrt(np.einsum("ij,ij->i", z, z)), _EPS)[:, None]
-    return z / norms, norms
+    """(n, norms): rows of z scaled to unit length, and their lengths (n, 1).
+
+    A row shorter than _EPS (a zero row) has no direction: its n is zeros, never 0 / 0."""
+    norms = np.sqrt(np.einsum("ij,ij->i", z, z))[:, None]
+    return np.where(norms >= _EPS, z / np.where(norms >= _EPS, norms, 1.0), 0.0), norms
 
 
 def _normalize_backward(n, norms, dn):
     """Gradient with respect to z of a loss whose gradient with respect to n = z/||z|| is dn.
 
     Row by row this is the Jacobian (I - n n^T) / ||z|| applied to dn: the part of dn
-    along n is removed (scaling z does not move n), the rest is divided by ||z||.
+    along n is removed (scaling z does not move n), the rest is divided by ||z||. A row
+    shorter than _EPS normalizes to zeros all around it, so its gradient is 0 (dividing by
+    a norm clamped at _EPS would give it 1e12 times dn instead).
     """
     radial = np.einsum("ij,ij->i", n, dn)[:, None]
-    return (dn - radial * n) / norms
+    inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms >= _EPS)
+    return (dn - radial * n) * inverse
 
 
 _BLOCK = 1 << 17  # entries of S (1 MB) handled at a time, so the softmax passes run in cache
@@ -105,10 +138,13 @@ def _logits(z1, z2, temperature):
 
 def logsumexp(X, axis=-1):
     X = np.asarray(X, dtype=np.float64)
-    m = np.max(X, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)  # an all -inf slice: shift by 0, giving log(0) = -inf
-    with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(X - m), axis=axis)) + np.squeeze(m, axis=axis)
+    axis = _axis(axis, X.ndim)
+    # initial=-inf: an empty slice has max -inf, and its sum of nothing gives log(0) = -inf
+    m = np.max(X, axis=axis, keepdims=True, initial=-np.inf)
+    shift = np.where(np.isfinite(m), m, 0.0)  # an all -inf slice: shift by 0, giving log(0) = -inf
+    with np.errstate(divide="ignore", over="ignore"):  # overflow only in a slice that holds +inf
+        out = np.log(np.sum(np.exp(X - shift), axis=axis)) + np.squeeze(shift, axis=axis)
+    out = np.where(np.squeeze(m, axis=axis) == np.inf, np.inf, out)  # a +inf entry: the sum is +inf
     return float(out) if out.ndim == 0 else out
 
 
@@ -141,15 +177,17 @@ def numerical_gradient(f, x, h=1e-6):
     if not callable(f):
         raise ValueError(f"f must be a function of x, got {type(f).__name__}")
     h = _positive(h, "h")
+    if x.dtype.kind not in "iuf":
+        raise ValueError(f"x must hold numbers, got dtype {x.dtype}")
     work = x.astype(np.float64, copy=True)  # never perturb the caller's array
     flat = work.reshape(-1)
     grad = np.zeros(flat.size)
     for i in range(flat.size):
         old = flat[i]
         flat[i] = old + h
-        plus = float(f(work))
+        plus = _single_number(f(work))
         flat[i] = old - h
-        minus = float(f(work))
+        minus = _single_number(f(work))
         flat[i] = old
         grad[i] = (plus - minus) / (2 * h)
     return grad.reshape(x.shape)
@@ -176,12 +214,18 @@ def uniformity(z, t=2):
     return float(logsumexp(-t * sq_dist) - np.log(i.size))
 
 
+def _margin(margin):
+    """margin as a finite float >= 0 (0 allowed: then only rows with ||a-p|| > ||a-n|| count)."""
+    margin = _number(margin, "margin")
+    if not (np.isfinite(margin) and margin >= 0):
+        raise ValueError(f"margin must be a finite number >= 0, got {margin!r}")
+    return margin
+
+
 def triplet_loss(anchor, positive, negative, margin=0.2):
     a, p = _pair(anchor, positive, ("anchor", "positive"))
     _, n = _pair(anchor, negative, ("anchor", "negative"))
-    margin = float(margin)
-    if not np.isfinite(margin):
-        raise ValueError(f"margin must be a finite number, got {margin!r}")
+    margin = _margin(margin)
     B = a.shape[0]
     to_pos, to_neg = a - p, a - n
     hinge = np.einsum("ij,ij->i", to_pos, to_pos) - np.einsum("ij,ij->i", to_neg, to_neg) + margin

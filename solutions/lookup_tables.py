@@ -4,8 +4,12 @@ import numpy as np
 
 
 def _check_ids(ids, num_embeddings, name="ids"):
-    """ids as an integer array, every entry in 0..num_embeddings-1, or a ValueError."""
+    """ids as an integer array, every entry in 0..num_embeddings-1, or a ValueError.
+
+    An empty array holds no id to check, whatever its dtype: numpy makes [] float64."""
     ids = np.asarray(ids)
+    if ids.size == 0 and ids.dtype.kind in "biuf":
+        return ids.astype(np.intp)
     if ids.dtype == bool or ids.dtype.kind not in "iu":
         raise ValueError(f"{name} must be integers, got dtype {ids.dtype}")
     if ids.size and (ids.min() < 0 or ids.max() >= num_embeddings):

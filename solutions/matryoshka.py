@@ -229,8 +229,19 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
     return np.take_along_axis(candidates, order, axis=1)[:, :k]
 
 
+def _key_indices(ids, name):
+    """ids as an integer array (an empty one of any dtype included), or a ValueError."""
+    ids = np.asarray(ids)
+    if ids.size == 0 and ids.dtype.kind in "biuf":
+        return ids.astype(np.intp)
+    if ids.dtype == bool or ids.dtype.kind not in "iu":
+        raise ValueError(f"{name} must hold integer key indices (floats, even 2.0, and bools are not ids), "
+                         f"got dtype {ids.dtype}")
+    return ids
+
+
 def recall_at_k(retrieved, targets):
-    retrieved, targets = np.asarray(retrieved), np.asarray(targets)
+    retrieved, targets = _key_indices(retrieved, "retrieved"), _key_indices(targets, "targets")
     if retrieved.ndim != 2:
         raise ValueError(f"retrieved must be 2-D (n, k), one row of indices per query, got shape {retrieved.shape}")
     if targets.ndim != 1 or targets.shape[0] != retrieved.shape[0]:

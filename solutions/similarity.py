@@ -1,5 +1,7 @@
 """Kata 2 — distance, angle and neighbours (reference solution)."""
 
+import numbers
+
 import numpy as np
 
 _METRICS = ("cosine", "dot", "euclidean")
@@ -7,10 +9,13 @@ _METHODS = ("3cosadd", "3cosmul")
 
 
 def _as_matrix(X, name):
-    """X as a finite 2-D float64 array (n, d) with d >= 1, or a ValueError."""
+    """X as a finite 2-D float64 array (n, d) with d >= 1, or a ValueError.
+
+    A 1-D vector is an error, not one row: shapes are not guessed."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] == 0:
-        raise ValueError(f"{name} must be 2-D (n, d) with d >= 1, got shape {X.shape}")
+        hint = " (a single vector x is x[None, :])" if X.ndim == 1 else ""
+        raise ValueError(f"{name} must be 2-D (n, d) with d >= 1, got shape {X.shape}{hint}")
     if not np.isfinite(X).all():
         raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
     return X
@@ -32,6 +37,14 @@ def _check_count(n, name):
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{name} must be a positive integer, got {n!r}")
     return int(n)
+
+
+def _check_eps(eps, positive):
+    """eps as a float: > 0 (positive) or >= 0, or a ValueError (a bool or a string is no eps)."""
+    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or \
+            not (eps > 0 if positive else eps >= 0):
+        raise ValueError(f"eps must be a number {'> 0' if positive else '>= 0'}, got {eps!r}")
+    return float(eps)
 
 
 def _check_index(i, size, name):
@@ -65,8 +78,7 @@ def _row_norms(X):
 
 def normalize(X, eps=1e-12):
     X = _as_matrix(X, "X")
-    if not eps >= 0:
-        raise ValueError(f"eps must be >= 0, got {eps!r}")
+    eps = _check_eps(eps, positive=False)  # eps = 0: only exact zero rows become zeros
     norms = _row_norms(X)
     keep = (norms >= eps) & (norms > 0)
     out = X / np.where(keep, norms, 1.0)
@@ -165,11 +177,10 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     k = _check_count(k, "k")
     if not isinstance(method, str) or method not in _METHODS:
         raise ValueError(f"unknown method {method!r}: use one of {', '.join(_METHODS)}")
-    if not eps > 0:
-        raise ValueError(f"eps must be > 0, got {eps!r}")
+    eps = _check_eps(eps, positive=True)  # eps = 0 would divide by cos'(x, a) = 0
     allowed = np.ones(V, dtype=bool)
     allowed[[a, b, c]] = False  # the nearest word to b - a + c is usually b or c itself
-    if allowed.sum() < k:
+    if allowed.sum() < k:  # a, b and c may repeat: only the distinct ones are excluded
         raise ValueError(f"k={k} but only {int(allowed.sum())} words remain once a, b, c are excluded")
     cos = cosine_similarity(E, E[[a, b, c]])  # (V, 3): cos(x, a), cos(x, b), cos(x, c)
     if method == "3cosadd":

@@ -22,3 +22,8 @@ def row_norms_sum(x):
     if x.ndim != 2:
         raise ValueError(f"row_norms_sum needs a 2-D x of shape (rows, columns), got shape {x.shape}")
     return float(np.sum(np.sqrt(np.sum(x * x, axis=1))))
+
+
+def squares(x):
+    """x ** 2 entry by entry: an array, not the single number a gradient needs."""
+    return np.asarray(x, dtype=float) ** 2

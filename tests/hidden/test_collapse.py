@@ -127,11 +127,13 @@ def test_covariance_spectrum_is_never_negative(kata):
     ("one_dim", "X must be 2-D (n, d)"),
     ("one_row", "a ddof=1 covariance needs at least 2 rows (too few samples)"),
     ("nan", "X must be finite: no NaN"),
+    ("overflow", "entries of 1e200 have variances of 1e400, beyond float64: a ValueError, not inf"),
 ])
 def test_covariance_spectrum_rejects_bad_input(kata, case, why):
     """covariance_spectrum raises a ValueError for bad input"""
     X = {"one_dim": np.arange(4.0), "one_row": np.ones((1, 3)),
-         "nan": np.array([[1.0, 2.0], [np.nan, 0.0], [3.0, 1.0]])}[case]
+         "nan": np.array([[1.0, 2.0], [np.nan, 0.0], [3.0, 1.0]]),
+         "overflow": rng(23).normal(size=(10, 3)) * 1e200}[case]
     with kata.raises(why):
         kata.covariance_spectrum(X)
 
@@ -441,6 +443,37 @@ def test_diagnose_rejects_bad_input(kata, case, why):
     X = {"one_row": np.array([[1.0, 2.0, 3.0]]), "nan": np.array([[1.0, 2.0], [np.nan, 0.0]])}[case]
     with kata.raises(why):
         kata.diagnose(X)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200], ids=lambda c: f"X * {c:g}")
+def test_diagnose_works_at_any_scale(kata, scale):
+    """diagnose reports the same numbers for X * 1e200 and X * 1e-200 as for X"""
+    r = rng(24)
+    X = r.normal(size=(40, 6)) * np.array([3.0, 2.0, 1.0, 1.0, 0.5, 0.2]) + 1.0
+    called = kata.diagnose(X * scale)
+    check_status(called, "healthy", "the status is scale-free: X * c gets the verdict of X")
+    spectrum = plain_spectrum(X)
+    centered = X - X.mean(axis=0)
+    expected = {
+        "effective_rank": plain_effective_rank(X),
+        "mean_cosine": plain_mean_cosine(X),
+        "spread": np.sqrt(np.sum(centered ** 2) / np.sum(X ** 2)),
+        "explained_variance": spectrum / spectrum.sum(),
+    }
+    why = ("every number diagnose reports is scale-free, but the variances of X * 1e200 overflow and those of "
+           "X * 1e-200 underflow: compute from X divided by its largest |entry|")
+    for key, value in expected.items():
+        part = entry(called, key)
+        got = as_array(part, (6,)) if key == "explained_variance" else as_float(part)
+        close(part, got, value, why, rtol=1e-6, atol=1e-12)
+
+
+@pytest.mark.validation
+@pytest.mark.parametrize("func", ["covariance_spectrum", "effective_rank", "mean_cosine", "diagnose"])
+def test_data_without_columns_is_rejected(kata, func):
+    """every function raises a ValueError for X with no column"""
+    with kata.raises("X of shape (3, 0) has no column: there is no direction, spectrum or cosine (d >= 1)"):
+        getattr(kata, func)(np.zeros((3, 0)))
 
 
 # ---------------------------------------------------------------- contract-wide

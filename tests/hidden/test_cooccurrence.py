@@ -462,6 +462,27 @@ def test_sgns_is_stable_for_huge_dot_products(kata):
     _no_warning(called, "compute log-sigmoid and sigmoid without overflow (np.logaddexp, exp of -|x| only)")
 
 
+@pytest.mark.parametrize("case", ["negatives (B, 0) of int", "negatives [[], ...]"])
+def test_sgns_without_negatives(kata, case):
+    """sgns_loss_and_grads with K = 0 negatives has the positive term only"""
+    W_in, W_out, centers, contexts, _ = _sgns_batch(10)
+    negatives = np.zeros((5, 0), dtype=np.int64) if case.endswith("of int") else [[]] * 5
+    none = np.zeros((5, 0), dtype=np.int64)
+    called = kata.sgns_loss_and_grads(W_in, W_out, centers, contexts, negatives)
+    loss = as_float(called.part(0, "loss"))
+    close(called.part(0, "loss"), loss, _sgns_loss(W_in, W_out, centers, contexts, none),
+          "with no negatives the loss is the mean of -log sigmoid(u.v) alone (an empty sum adds 0; "
+          "check the ids' range only when there are ids)", rtol=1e-9)
+    got_in = as_array(called.part(1, "dW_in"), W_in.shape)
+    close(called.part(1, "dW_in"), got_in,
+          numerical_gradient(lambda W: _sgns_loss(W, W_out, centers, contexts, none), W_in),
+          "only the context term pulls each center: (sigmoid(u.v) - 1) u / B", rtol=1e-5, atol=1e-7)
+    got_out = as_array(called.part(2, "dW_out"), W_out.shape)
+    close(called.part(2, "dW_out"), got_out,
+          numerical_gradient(lambda W: _sgns_loss(W_in, W, centers, contexts, none), W_out),
+          "only the context rows get a gradient, (sigmoid(u.v) - 1) v / B", rtol=1e-5, atol=1e-7)
+
+
 @pytest.mark.validation
 @pytest.mark.parametrize("case, why", [
     ("length_mismatch", "centers and contexts must have the same length B"),

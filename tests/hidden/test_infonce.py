@@ -38,6 +38,12 @@ def unit(z):
     return z / np.linalg.norm(z, axis=1, keepdims=True)
 
 
+def unit_or_zero(z):
+    """Rows of z scaled to unit length; rows of zeros stay zeros."""
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    return np.where(norms > 0, z / np.where(norms > 0, norms, 1.0), 0.0)
+
+
 def plain_lse(X, axis):
     m = X.max(axis=axis, keepdims=True)
     return (m + np.log(np.exp(X - m).sum(axis=axis, keepdims=True))).squeeze(axis)
@@ -113,6 +119,40 @@ def test_logsumexp_all_minus_infinity(kata):
     expect(not np.isnan(got).any(), called, f"returned {got}", "[-inf 0.6931]",
            "the max of the first row is -inf and -inf - (-inf) is NaN: shift by 0 when the max is not finite")
     close(called, got, [-np.inf, np.log(2.0)], "the sum of exp(-inf) is 0, and log(0) = -inf")
+
+
+def test_logsumexp_plus_infinity(kata):
+    """logsumexp of a slice that holds +inf is +inf, not NaN"""
+    X = np.array([[0.0, np.inf, 1.0], [1000.0, np.inf, -np.inf], [1.0, 2.0, np.log(5.0)]])
+    called = kata.logsumexp(X)
+    got = as_array(called, (3,))
+    expect(not np.isnan(got).any(), called, f"returned {got}", "[inf inf 2.4076]",
+           "the max of the first row is +inf and inf - inf is NaN: a slice whose max is +inf sums to +inf")
+    close(called, got, [np.inf, np.inf, np.log(np.e + np.e ** 2 + 5.0)], "exp(+inf) = +inf: the sum and its "
+          "log are +inf; the other rows as usual")
+
+
+def test_logsumexp_axis_none(kata):
+    """logsumexp with axis=None reduces every entry to one number"""
+    X = rng(30).normal(size=(3, 4)) * 4
+    called = kata.logsumexp(X, axis=None)
+    got = as_float(called)
+    close(called, got, np.log(np.sum(np.exp(X))), "axis=None means every entry, as in np.sum(X, axis=None): "
+          "one Python float", rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", ["(2, 0) along the last axis", "(0, 3) along axis 0", "[] of one axis"])
+def test_logsumexp_of_an_empty_axis(kata, case):
+    """logsumexp over an axis of no entries is -inf, log of an empty sum"""
+    X, axis, shape = {
+        "(2, 0) along the last axis": (np.zeros((2, 0)), -1, (2,)),
+        "(0, 3) along axis 0": (np.zeros((0, 3)), 0, (3,)),
+        "[] of one axis": (np.zeros(0), -1, None),
+    }[case]
+    called = kata.logsumexp(X, axis=axis)
+    got = as_float(called) if shape is None else as_array(called, shape)
+    close(called, got, np.full(shape or (), -np.inf), "a sum of no terms is 0 and log(0) = -inf (np.max refuses "
+          "an empty axis: np.max(X, axis, keepdims=True, initial=-np.inf) gives -inf there)")
 
 
 # ---------------------------------------------------------------- info_nce
@@ -307,14 +347,42 @@ def test_info_nce_grad_zero_row(kata):
     z1[2] = 0.0
     called = kata.info_nce_grad(z1, z2, 0.1, True)
     loss, dz1, dz2 = grad_parts(called, 4, 3)
-    finite(called.part(0, "loss"), loss, "z / ||z|| is 0/0 for a zero row: clamp the norm at a tiny eps")
-    finite(called.part(1, "dz1"), dz1, "dividing by ||z|| = 0 gives inf: clamp the norm at a tiny eps")
-    finite(called.part(2, "dz2"), dz2, "dividing by ||z|| = 0 gives inf: clamp the norm at a tiny eps")
+    finite(called.part(0, "loss"), loss, "z / ||z|| is 0/0 for a zero row: a row shorter than 1e-12 "
+           "normalizes to zeros")
+    finite(called.part(1, "dz1"), dz1, "dividing by ||z|| = 0 gives inf: a row shorter than 1e-12 gets "
+           "gradient 0")
+    finite(called.part(2, "dz2"), dz2, "dividing by ||z|| = 0 gives inf: a row shorter than 1e-12 gets "
+           "gradient 0")
     n1 = np.zeros_like(z1)
     n1[[0, 1, 3]] = unit(z1[[0, 1, 3]])
     S = n1 @ unit(z2).T / 0.1
     expected = (np.mean(plain_lse(S, 1) - np.diag(S)) + np.mean(plain_lse(S, 0) - np.diag(S))) / 2
     close(called.part(0, "loss"), loss, expected, "a zero row normalizes to zeros, so its logits are all 0")
+
+
+def plain_info_nce_zero_rows(z1, z2, temperature, symmetric):
+    """The plain loss, where rows of zeros normalize to zeros (logits 0)."""
+    S = (unit_or_zero(z1) / temperature) @ unit_or_zero(z2).T
+    rows = np.mean(plain_lse(S, 1) - np.diag(S))
+    return rows if not symmetric else (rows + np.mean(plain_lse(S, 0) - np.diag(S))) / 2
+
+
+@pytest.mark.parametrize("symmetric", [False, True], ids=DIRECTION.get)
+def test_info_nce_grad_of_a_zero_row_is_zero(kata, symmetric):
+    """info_nce_grad gives a zero row gradient 0, and the other rows their gradients"""
+    z1, z2 = batch(31, 5, 3)
+    z1[2] = 0.0
+    z2[0] = 0.0
+    called = kata.info_nce_grad(z1, z2, 0.2, symmetric)
+    loss, dz1, dz2 = grad_parts(called, 5, 3)
+    num1 = numerical_gradient(lambda z: plain_info_nce_zero_rows(z, z2, 0.2, symmetric), z1)
+    num2 = numerical_gradient(lambda z: plain_info_nce_zero_rows(z1, z, 0.2, symmetric), z2)
+    num1[2] = 0.0  # the zero rows: normalized to zeros on the whole ball ||z|| < 1e-12, so gradient 0
+    num2[0] = 0.0
+    why = ("a row shorter than 1e-12 normalizes to zeros, so nothing flows back to it: its gradient is 0, "
+           "not dn / 1e-12 (divide by the norm only where it is >= 1e-12); other rows as usual")
+    close(called.part(1, "dz1"), dz1, num1, why, rtol=1e-5, atol=1e-6)
+    close(called.part(2, "dz2"), dz2, num2, why, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("temperature", [1e-3, 1e-4], ids=lambda t: f"temperature {t:g}")
@@ -361,11 +429,11 @@ def _large_batch(B, d, temperature, eps):
     return z1, z2, v1, v2, plus, minus
 
 
-@pytest.mark.scale(2.0, "correct but too slow: vectorize (the logits are one matrix product, "
+@pytest.mark.scale(0.6, "correct but too slow: vectorize (the logits are one matrix product, "
                    "the gradients two more; no Python loop over rows)")
 def test_scale_info_nce_grad_is_vectorized(kata):
-    """info_nce_grad handles B = 2048, d = 256 quickly"""
-    B, d, temperature, eps = 2048, 256, 0.1, 1e-5
+    """info_nce_grad handles B = 1024, d = 256 quickly"""
+    B, d, temperature, eps = 1024, 256, 0.1, 1e-5
     z1, z2, v1, v2, plus, minus = _large_batch(B, d, temperature, eps)
     called = kata.info_nce_grad(z1, z2, temperature)
     loss, dz1, dz2 = grad_parts(called, B, d)
@@ -424,6 +492,28 @@ def test_numerical_gradient_integer_x(kata):
     got = as_array(called, (3,))
     close(called, got, [2.0, -4.0, 6.0], "work on a float64 copy: an integer array cannot hold x + h",
           rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.validation
+@pytest.mark.parametrize("case, why", [
+    ("h zero", "h must be > 0: h = 0 divides 0 by 0"),
+    ("h negative", "h must be > 0"),
+    ("h nan", "h must be a finite number"),
+    ("f not callable", "f must be a function of x"),
+    ("f returns a vector", "f must return a single number: a vector-valued f has a Jacobian, not a gradient"),
+])
+def test_numerical_gradient_rejects_bad_input(kata, case, why):
+    """numerical_gradient raises a ValueError for bad input"""
+    x = np.array([1.0, -2.0, 0.5])
+    args, kwargs = {
+        "h zero": ((Ref("sum_of_squares"), x), {"h": 0.0}),
+        "h negative": ((Ref("sum_of_squares"), x), {"h": -1e-6}),
+        "h nan": ((Ref("sum_of_squares"), x), {"h": float("nan")}),
+        "f not callable": ((3.0, x), {}),
+        "f returns a vector": ((Ref("squares"), x), {}),
+    }[case]
+    with kata.raises(why):
+        kata.numerical_gradient(*args, **kwargs)
 
 
 @pytest.mark.side
@@ -519,7 +609,7 @@ def triplet_batch(seed):
     return a, p, n
 
 
-@pytest.mark.parametrize("margin", [None, 1.5], ids=["default margin", "margin=1.5"])
+@pytest.mark.parametrize("margin", [None, 1.5, 0.0], ids=["default margin", "margin=1.5", "margin=0"])
 def test_triplet_loss_values(kata, margin):
     """triplet_loss is the mean hinge of squared distances"""
     a, p, n = triplet_batch(24)
@@ -562,6 +652,24 @@ def test_triplet_loss_exactly_at_the_hinge(kata):
         expected = np.array([[0.0, 0.0], [0.0, 0.0], [active, 0.0]])
         close(called.part(k, name), got, expected, "only row 2 is active: a row exactly at the hinge "
               "gets zero gradient (test hinge > 0, not >= 0)", atol=1e-12)
+
+
+BAD_MARGINS = {
+    "negative": (-0.2, "margin must be >= 0: a negative one lets wrong triplets off"),
+    "nan": (float("nan"), "margin must be a finite number"),
+    "inf": (float("inf"), "margin must be a finite number"),
+    "a string": ("0.2", "margin must be a number, not a string"),
+}
+
+
+@pytest.mark.validation
+@pytest.mark.parametrize("case", list(BAD_MARGINS))
+def test_triplet_loss_rejects_a_bad_margin(kata, case):
+    """triplet_loss raises a ValueError for a margin that is not a finite number >= 0"""
+    margin, why = BAD_MARGINS[case]
+    a, p, n = np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]]), np.array([[0.0, 2.0]])
+    with kata.raises(why):
+        kata.triplet_loss(a, p, n, margin=margin)
 
 
 # ---------------------------------------------------------------- bad input, inputs, dtypes

@@ -364,6 +364,9 @@ def test_weight_decay_shrinks_the_weights(kata):
     ("negative_decay", "weight_decay must be >= 0"),
     ("empty", "X is empty: there is nothing to train on"),
     ("x_1d", "X must be 2-D (n, d)"),
+    ("float_seed", "seed must be an int, even where nothing is random: 0.5 is no seed"),
+    ("none_seed", "seed must be an int: None would mean fresh randomness elsewhere in the katas"),
+    ("bool_seed", "seed must be an int, and bools are not integers here"),
 ])
 def test_train_probe_rejects_bad_input(kata, case, why):
     """train_probe raises a ValueError for bad input"""
@@ -380,6 +383,9 @@ def test_train_probe_rejects_bad_input(kata, case, why):
         "negative_decay": ((X, y, 3), {"weight_decay": -0.01}),
         "empty": ((np.zeros((0, 2)), np.zeros(0, dtype=int), 3), {}),
         "x_1d": ((np.ones(4), y, 3), {}),
+        "float_seed": ((X, y, 3), {"seed": 0.5}),
+        "none_seed": ((X, y, 3), {"seed": None}),
+        "bool_seed": ((X, y, 3), {"seed": True}),
     }[case]
     with kata.raises(why):
         kata.train_probe(*args, **kwargs)

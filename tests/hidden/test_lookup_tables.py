@@ -252,7 +252,51 @@ def test_bag_mean_backward_without_padding(kata):
     close(called, got, expected, "with no padding every position counts: each gets grad_out[i] / L")
 
 
+@pytest.mark.validation
+@pytest.mark.parametrize("case, why", [
+    ("grad_one_row", "grad_out needs one row per bag: a (1, d) grad_out for 3 bags is not broadcast"),
+    ("grad_1d", "grad_out must be 2-D (n, d)"),
+    ("ids_1d", "ids must be 2-D (n, L): one row per bag"),
+    ("id_range", "ids must be in 0..num_embeddings-1"),
+    ("no_embeddings", "num_embeddings must be an integer >= 1"),
+    ("padding_range", "padding_idx must be None or in 0..num_embeddings-1"),
+])
+def test_bag_mean_backward_rejects_bad_input(kata, case, why):
+    """bag_mean_backward raises a ValueError for bad input"""
+    ids = np.array([[0, 1], [2, 2], [1, 0]])
+    grad = np.ones((3, 2))
+    args = {
+        "grad_one_row": (np.ones((1, 2)), ids, 4),
+        "grad_1d": (np.ones(3), ids, 4),
+        "ids_1d": (grad, np.array([0, 1, 2]), 4),
+        "id_range": (grad, np.array([[0, 1], [2, 4], [1, 0]]), 4),
+        "no_embeddings": (np.ones((1, 2)), np.zeros((1, 2), dtype=int), 0),
+        "padding_range": (grad, ids, 4, 4),
+    }[case]
+    with kata.raises(why):
+        kata.bag_mean_backward(*args)
+
+
 # ---------------------------------------------------------------- contract-wide
+
+@pytest.mark.side
+@pytest.mark.parametrize("case", ["one_hot of []", "one_hot of (2, 0) ids", "lookup of []",
+                                  "lookup of (0, 2) ids", "lookup_backward of []"])
+def test_empty_ids_give_empty_results(kata, case):
+    """no ids give an empty result of the documented shape, whatever the dtype of the empty array"""
+    table = np.arange(12.0).reshape(4, 3)
+    called, shape = {
+        "one_hot of []": lambda: (kata.one_hot([], 4), (0, 4)),
+        "one_hot of (2, 0) ids": lambda: (kata.one_hot(np.zeros((2, 0), dtype=np.int64), 3), (2, 0, 3)),
+        "lookup of []": lambda: (kata.lookup(table, []), (0, 3)),
+        "lookup of (0, 2) ids": lambda: (kata.lookup(table, np.zeros((0, 2), dtype=np.int32)), (0, 2, 3)),
+        "lookup_backward of []": lambda: (kata.lookup_backward(np.zeros((0, 3)), [], 4), (4, 3)),
+    }[case]()
+    got = as_array(called, shape)
+    close(called, got, np.zeros(shape), "an empty array of ids holds no float id, even though numpy makes [] "
+          "float64: check the dtype only when there are ids (ids.size > 0)", atol=0)
+
+
 
 @pytest.mark.side
 def test_inputs_are_left_unchanged(kata):
@@ -270,12 +314,17 @@ def test_inputs_are_left_unchanged(kata):
 
 @pytest.mark.side
 def test_results_are_float64(kata):
-    """float results come back as float64 arrays"""
-    table = np.arange(6, dtype=np.float32).reshape(3, 2)
-    for called in (kata.one_hot(np.array([1]), 3), kata.lookup(table, np.array([2]))):
+    """float results come back as float64 arrays, also for float32 and integer tables"""
+    table32 = np.arange(6, dtype=np.float32).reshape(3, 2)
+    table_int = np.arange(6).reshape(3, 2)
+    bags = np.array([[0, 1], [2, 2]])
+    for called in (kata.one_hot(np.array([1]), 3), kata.lookup(table32, np.array([2])),
+                   kata.lookup(table_int, np.array([2, 0])), kata.bag_mean(table32, bags),
+                   kata.bag_mean(table_int, bags)):
         dtype = np.asarray(called.value).dtype
         expect(dtype == np.float64, called, f"returned dtype {dtype}", "float64",
-               "the contract's arrays are float64 (np.zeros gives that; convert tables with np.asarray(..., float))")
+               "the contract's arrays are float64 whatever the table's dtype (np.zeros gives that; convert "
+               "tables with np.asarray(table, dtype=float))")
 
 
 @fixed

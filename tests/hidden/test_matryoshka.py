@@ -310,6 +310,23 @@ def test_matryoshka_zero_prefix_row(kata):
           "a zero prefix normalizes to zeros, so its logits in prefix 2 are all 0", rtol=1e-9)
 
 
+def test_matryoshka_zero_prefix_gets_zero_gradient(kata):
+    """matryoshka_info_nce sends nothing back through a prefix of zeros"""
+    z1, z2 = batch(29, 4, 5)
+    z1[1, :2] = 0.0
+    called = kata.matryoshka_info_nce(z1, z2, [2, 5], 0.1)
+    _, dz1, dz2 = grad_parts(called, 4, 5)
+    num1 = numerical_gradient(lambda z: plain_matryoshka(z, z2, [2, 5], 0.1), z1)
+    # row 1's prefix of 2 is zeros, and normalizes to zeros all around: prefix 2 sends it nothing, so
+    # its first two columns get prefix 5's gradient alone
+    num1[1, :2] = numerical_gradient(lambda z: plain_matryoshka(z, z2, [5], 0.1), z1)[1, :2]
+    num2 = numerical_gradient(lambda z: plain_matryoshka(z1, z, [2, 5], 0.1), z2)
+    why = ("a zero prefix normalizes to zeros: send it no gradient through that prefix (0, not dn / eps "
+           "from a clamped norm); the other prefixes and rows as usual")
+    close(called.part(1, "dz1"), dz1, num1, why, rtol=1e-5, atol=1e-6)
+    close(called.part(2, "dz2"), dz2, num2, why, rtol=1e-5, atol=1e-6)
+
+
 BAD = {  # dims, temperature, weights, z1 shape, z2 shape, why
     "dims decreasing": ([4, 2], 0.1, None, (3, 4), (3, 4), "dims must be strictly increasing"),
     "dims repeated": ([2, 2, 4], 0.1, None, (3, 4), (3, 4), "dims must be strictly increasing (no size twice)"),
@@ -433,6 +450,33 @@ def test_funnel_search_shortlist_ties_keep_the_lower_index(kata):
           "(sort by (-cosine, index)), then order those 5 by full cosine")
 
 
+def near_ties():
+    """Keys whose cosines with the query differ by about 1e-9, far above rounding (1e-16) and far
+    below what a rounded score (to 8 decimals, or np.isclose) tells apart; the higher index is
+    the better key each time. Keys 0..2 are far behind in both passes."""
+    q = np.array([[1.0, 0.0, 1.0, 0.0]])
+    K = np.array([[0.0, 1.0, 0.0, 1.0],            # keys 0..2: prefix and full cosines 0 or below
+                  [-1.0, 0.0, 0.0, 1.0],
+                  [0.0, 1.0, -1.0, 0.0],
+                  [1.0, 1.0, 1.0, 1.0],            # full cosine 0.70710678...
+                  [1.0, 1.0, 1.0, 1.0 - 1e-8],     # a hair shorter: full cosine higher by about 1.8e-9
+                  [1.0, 1.0 - 5e-9, 0.0, 9.0],     # prefix cosine higher than keys 3, 4, 6's by about 1.8e-9
+                  [1.0, 1.0, 0.0, 9.0]])
+    return q, K
+
+
+@pytest.mark.parametrize("case", ["in the full pass", "at the edge of the shortlist"])
+def test_funnel_search_near_ties_are_no_ties(kata, case):
+    """funnel_search orders cosines that differ by 1e-9 by value: only bit-equal scores tie"""
+    q, K = near_ties()
+    args = {"in the full pass": (2, 2, 7), "at the edge of the shortlist": (1, 2, 1)}[case]
+    called = kata.funnel_search(q, K, *args)
+    got = as_ints(called, (1, args[0]))
+    expected = plain_funnel(q, K, *args)
+    equal(called, got, expected, "a tie is a bit-equal score; scores that differ by 1e-9 are ordered by "
+          "value (no rounding, no np.isclose): key 4's full cosine beats key 3's, key 5's prefix beats key 3's")
+
+
 @pytest.mark.validation
 @pytest.mark.parametrize("args, why", [
     ((3, 2, 2), "shortlist must be >= k: the re-ranking only returns keys of the shortlist"),
@@ -522,6 +566,19 @@ def test_recall_at_k_rejects_bad_shapes(kata, retrieved, targets, why):
     """recall_at_k raises a ValueError for mismatched shapes"""
     with kata.raises(why):
         kata.recall_at_k(np.asarray(retrieved), np.asarray(targets))
+
+
+@pytest.mark.validation
+@pytest.mark.parametrize("case", ["float retrieved", "float targets", "bool targets"])
+def test_recall_at_k_rejects_ids_that_are_not_integers(kata, case):
+    """recall_at_k raises a ValueError for key indices that are not integers"""
+    retrieved, targets = {
+        "float retrieved": (np.array([[1.0, 2.0], [0.0, 3.0]]), np.array([2, 0])),
+        "float targets": (np.array([[1, 2], [0, 3]]), np.array([2.0, 0.0])),
+        "bool targets": (np.array([[1, 0], [0, 1]]), np.array([True, False])),
+    }[case]
+    with kata.raises("key indices are integers: floats (even 2.0) and bools are not ids"):
+        kata.recall_at_k(retrieved, targets)
 
 
 # ---------------------------------------------------------------- contract-wide

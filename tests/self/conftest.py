@@ -2,7 +2,6 @@
 solutions, on the untouched stubs, on every kata variant and on degenerate code, by judges
 that are started once and reused (two at a time, one per thread)."""
 
-import importlib.util
 import os
 import sys
 import threading
@@ -15,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grading import catalogue, judge  # noqa: E402
+from grading import catalogue, judge, sources  # noqa: E402
 
 KATAS = [k.name for k in catalogue.KATAS]
 GROUPS = ("WRONG", "SLOW", "CORRECT")
@@ -49,7 +48,7 @@ def current_kernel() -> str | None:
 
 
 def load_variants(kata):
-    """The variants of a kata (tests/mutants/<kata>.py): {(group, name): (description, code,
+    """The variants of a kata (tests/variants/<kata>.py): {(group, name): (description, code,
     caught_by)}. Each variant's code is appended to the reference solution, so its definitions
     replace the reference's. The groups, each {name: entry}:
 
@@ -64,11 +63,9 @@ def load_variants(kata):
 
     caught_by is empty for SLOW and CORRECT. A kata without its variants file has none here;
     test_contract reports the missing file."""
-    if not kata.mutants.is_file():
+    if not kata.variants.is_file():
         return {}
-    spec = importlib.util.spec_from_file_location(f"_variants_{kata.name}", kata.mutants)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = sources.load_module(kata.variants, f"_variants_{kata.name}")
     found = {}
     for group in GROUPS:
         for name, entry in getattr(module, group, {}).items():
@@ -267,7 +264,7 @@ def touches_scale_checks(kata, code: str, solution_records) -> bool:
     that one calls, or a private helper (which any function may call)."""
     import ast
 
-    called = {f for r in solution_records[kata.name] if r["role"] == "scale" for f in r["calls"]}
+    called = {f for r in solution_records[kata.name] if r.role == "scale" for f in r.calls}
     defined = {n.name for n in ast.parse(code).body if isinstance(n, (ast.FunctionDef, ast.Assign, ast.ClassDef))
                and hasattr(n, "name")}
     return bool(defined & called) or any(name.startswith("_") for name in defined)

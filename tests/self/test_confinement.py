@@ -746,7 +746,8 @@ def test_a_worker_inherits_nothing(tmp_path, monkeypatch, start, confine):
     its two pipes, no terminal; confined, an unprivileged uid (as root), no_new_privs, and (with
     a root of its own) nothing to see but Python and three devices."""
     from grading import sandbox
-    from grading.sandbox import Kata, Limits
+    from grading.confinement import Limits
+    from grading.sandbox import Kata
 
     private = [str(ROOT), str(Path.home()), "/root", "/home", "/tmp", "/run", "/etc/shadow", str(tmp_path)]
     path = tmp_path / "probe.py"
@@ -828,7 +829,7 @@ def test_every_limit_reaches_the_worker(tmp_path):
         start = time.monotonic()
         cut = j.run([FIRST.name], {FIRST.name: slow}, limits)
         seconds = time.monotonic() - start
-    printed = [r["output"] for r in records if "one_hot" in r["calls"] and r["output"]]
+    printed = [r.output for r in records if "one_hot" in r.calls and r.output]
     assert printed and all(len(o) < 200 and "not shown" in o for o in printed)
-    assert any("did not finish in 1.5 s" in r["message"] for r in cut), cut[0]["message"]
+    assert any("did not finish in 1.5 s" in r.message for r in cut), cut[0].message
     assert seconds < 20

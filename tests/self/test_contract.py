@@ -31,7 +31,7 @@ def test_catalogue_is_numbered_in_order():
 
 @pytest.mark.parametrize("kata", KATAS, ids=ids)
 def test_every_kata_has_its_files(kata):
-    for path in (kata.stub, kata.lesson, kata.solution, kata.suite, kata.mutants):
+    for path in (kata.stub, kata.lesson, kata.solution, kata.suite, kata.variants):
         assert path.is_file(), f"{kata.name}: missing {path.relative_to(ROOT)}"
 
 
@@ -107,3 +107,81 @@ def test_ci_runs_the_readme_test_command():
     assert "-m pytest" in ci and "requirements.txt" in ci
     for requirement in ("numpy", "pytest", "pytest-timeout"):
         assert requirement in (ROOT / "requirements.txt").read_text()
+
+
+# ---------------------------------------------------------------- katas/KATAS.md, the contract
+
+CONTRACT = ROOT / "katas" / "KATAS.md"
+_MISSING = object()
+
+
+def contract_functions() -> dict:
+    """{kata: {function: [(parameter, default or _MISSING), ...]}} of katas/KATAS.md: each
+    `## N. \\`name\\`` section, and in it each `name(parameters)` written as code and followed by
+    `->` (the definitions; other code in the text, such as a lesson's identity, is no definition)."""
+    import re
+
+    found = {}
+    for section in re.split(r"^## ", CONTRACT.read_text(), flags=re.M)[1:]:
+        head = re.match(r"\d+\. `(\w+)`", section)
+        if head is None:  # the shared rules
+            continue
+        functions = found.setdefault(head.group(1), {})
+        for name, params in re.findall(r"`(\w+)\(([^`()]*)\)`\s*->", section):
+            tree = ast.parse(f"def {name}({' '.join(params.split())}): pass").body[0]
+            assert name not in functions, f"KATAS.md defines {head.group(1)}.{name} twice"
+            functions[name] = parameters(tree)
+    return found
+
+
+def parameters(fn: ast.FunctionDef) -> list:
+    """[(name, default value or _MISSING)] of a function's parameters, in order."""
+    args = fn.args.posonlyargs + fn.args.args
+    defaults = [_MISSING] * (len(args) - len(fn.args.defaults)) + [ast.literal_eval(d) for d in fn.args.defaults]
+    pairs = list(zip((a.arg for a in args), defaults))
+    pairs += [(a.arg, _MISSING if d is None else ast.literal_eval(d))
+              for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)]
+    return pairs
+
+
+def _shown(params) -> str:
+    return ", ".join(n if d is _MISSING else f"{n}={d!r}" for n, d in params)
+
+
+def test_the_contract_is_in_the_repository():
+    assert CONTRACT.is_file(), "katas/KATAS.md, the contract, is missing"
+    assert "KATAS" not in {k.name.upper() for k in KATAS}, "the contract is no kata: no lesson may be katas/KATAS.md"
+    assert all(k.lesson != CONTRACT for k in KATAS)
+    assert "katas/KATAS.md" in (ROOT / "README.md").read_text(), "README.md should point to the contract"
+
+
+def _contract_sections():
+    return list(contract_functions()) if CONTRACT.is_file() else []
+
+
+@pytest.mark.parametrize("name", _contract_sections())
+def test_the_contract_and_the_stub_agree(name):
+    """Every function the contract gives a kata of the catalogue is in its stub with the same
+    parameters and defaults, and every public function of the stub is in the contract. A kata
+    the contract gives but the catalogue does not have yet is skipped."""
+    if name not in catalogue.BY_NAME:
+        pytest.skip(f"{name} is in the contract but not in the catalogue yet")
+    kata = catalogue.get(name)
+    promised = contract_functions()[name]
+    stub = public_functions(kata.stub)
+    missing = [f for f in promised if f not in stub]
+    assert not missing, f"{name}: the contract gives {missing}, which {kata.stub.name} does not define"
+    extra = [f for f in stub if f not in promised]
+    assert not extra, f"{name}: {kata.stub.name} defines {extra}, which the contract does not give"
+    for f, params in promised.items():
+        got = parameters(stub[f])
+        assert got == params, f"{name}.{f}: the contract gives ({_shown(params)}), the stub ({_shown(got)})"
+
+
+def test_the_contract_names_every_kata_of_the_catalogue_once():
+    import re
+
+    heads = re.findall(r"^## \d+\. `(\w+)`", CONTRACT.read_text(), flags=re.M)
+    assert len(heads) == len(set(heads)), f"katas/KATAS.md has a kata twice: {heads}"
+    assert [h for h in heads if h in catalogue.BY_NAME] == [k.name for k in KATAS], \
+        "katas/KATAS.md should give the katas of the catalogue in catalogue order"

@@ -1,5 +1,6 @@
-"""Instructor mode: --submission, --batch, the grade sheet, Gradescope and GitHub Classroom,
-copied-code detection, and containment of hostile submissions.
+"""Instructor mode: --submission, --batch, the grade sheet, Gradescope's autograder end to end,
+copied-code detection, and containment of hostile submissions (the class-scale tools:
+test_class_tools.py).
 
 The hostile submissions are graded together in one batch: each is a copy of every reference
 solution with kata 1 replaced by code that misbehaves. Each must lose kata 1's points (or
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from grading import catalogue, platforms, similarity
+from grading import catalogue, gradescope, similarity
 from grading.catalogue import ROOT
 
 FIRST = catalogue.KATAS[0]
@@ -330,7 +331,7 @@ def test_gradescope_autograder_runs_end_to_end(tmp_path):
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)
     (root / "submission").mkdir()
-    archive = platforms.gradescope_zip(tmp_path / "autograder.zip")
+    archive = gradescope.build_zip(tmp_path / "autograder.zip")
     with zipfile.ZipFile(archive) as z:
         names = z.namelist()
         assert {"setup.sh", "run_autograder", "grader.py", "requirements.txt"} <= set(names)
@@ -345,16 +346,6 @@ def test_gradescope_autograder_runs_end_to_end(tmp_path):
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == sum(k.points for k in catalogue.KATAS)
     assert all(t["status"] == "passed" for t in results["tests"])
-
-
-def test_classroom_workflow_has_one_test_per_kata():
-    text = platforms.classroom_workflow()
-    for k in catalogue.KATAS:
-        assert f"command: python grader.py {k.name}\n" in text
-        assert f"test-name: \"{k.number}. {k.name}\"" in text
-    assert text.count("max-score:") == len(catalogue.KATAS)
-    runners = text.split("runners: ")[1].split()[0].split(",")
-    assert runners == [k.name.replace("_", "-") for k in catalogue.KATAS]
 
 
 # ---------------------------------------------------------------- copied code

@@ -10,7 +10,8 @@ import pytest
 from grading import checks, procs, sandbox, wire
 from grading.catalogue import ROOT
 from grading.outcomes import Crashed, ImportFailed, Mismatch, NotStarted, Raised, TimedOut, Unreadable
-from grading.sandbox import Kata, Limits
+from grading.confinement import Limits
+from grading.sandbox import Kata
 
 
 
@@ -146,7 +147,10 @@ def test_in_place_changes_are_seen(tmp_path):
             return 0.0
     """)
     try:
-        called = k.f(np.array([3, 1, 2]))
+        with pytest.raises(AssertionError, match="needs a side check"):
+            checks.unchanged(k.f(np.array([3, 1, 2])))  # outside a side check, arguments do not come back
+        with k.watching_inputs():
+            called = k.f(np.array([3, 1, 2]))
         with pytest.raises(Mismatch, match="changed x in place"):
             checks.unchanged(called)
     finally:
@@ -265,7 +269,7 @@ def test_a_judge_grades_request_after_request_and_restarts_when_killed():
         j.proc.wait()
         again = j.run([kata.name], {kata.name: kata.solution})
         assert j.proc.pid != pid
-    assert [r["passed"] for r in first] == [r["passed"] for r in again] and all(r["passed"] for r in first)
+    assert [r.passed for r in first] == [r.passed for r in again] and all(r.passed for r in first)
 
 
 def test_sys_exit_in_a_call_is_an_error_not_a_pass(tmp_path):

@@ -13,7 +13,7 @@ from conftest import (CORES, DEGENERATE, KERNELS, all_variants, busy_processes, 
 
 
 def _lines(records):
-    return "\n".join(f"  {r['name']}: [{r['kind']}] {r['message']}" for r in records)
+    return "\n".join(f"  {r.name}: [{r.kind}] {r.message}" for r in records)
 
 
 def _score(kata_name, records) -> float:
@@ -27,14 +27,14 @@ def test_wrong_variant_fails_the_checks_meant_to_catch_it(kata, group, name, var
     caught_by = load_variants(catalogue.get(kata))[(group, name)][2]
     records = variant_records[kata][(group, name)]
     assert caught_by, f"{kata}/{name}: name the hidden test(s) meant to catch this mistake"
-    tests = {r["test"] for r in solution_records[kata]}
+    tests = {r.test for r in solution_records[kata]}
     unknown = [t for t in caught_by if t not in tests]
     assert not unknown, f"{kata}/{name}: no hidden test named {unknown}"
-    reference = [r for r in solution_records[kata] if r["test"] in caught_by and not r["passed"]]
+    reference = [r for r in solution_records[kata] if r.test in caught_by and not r.passed]
     assert not reference, f"{kata}/{name}: the reference fails the checks meant to catch it:\n{_lines(reference)}"
-    missed = [t for t in caught_by if all(r["passed"] for r in records if r["test"] == t)]
+    missed = [t for t in caught_by if all(r.passed for r in records if r.test == t)]
     assert not missed, f"{kata}: the known mistake {name!r} passes {missed}, the checks meant to catch it"
-    internal = [r for r in records if r["kind"] == "internal"]
+    internal = [r for r in records if r.kind == "internal"]
     assert not internal, _lines(internal)
     assert _score(kata, records) < catalogue.get(kata).points
 
@@ -43,14 +43,14 @@ def test_wrong_variant_fails_the_checks_meant_to_catch_it(kata, group, name, var
 def test_slow_variant_passes_every_check_but_scale(kata, group, name, variant_records):
     records = variant_records[kata][(group, name)]
     assert records, f"{kata}/{name}: no check ran"
-    failing = [r for r in records if not r["passed"]]
+    failing = [r for r in records if not r.passed]
     assert not failing, f"{kata}: the slow but correct {name!r} fails more than scale checks:\n{_lines(failing)}"
 
 
 @pytest.mark.parametrize("kata, group, name", all_variants("CORRECT"), ids=lambda v: str(v))
 def test_correct_variant_keeps_full_marks(kata, group, name, variant_records):
     records = variant_records[kata][(group, name)]
-    failing = [r for r in records if not r["passed"]]
+    failing = [r for r in records if not r.passed]
     assert records and not failing, f"{kata}: the correct variant {name!r} loses points:\n{_lines(failing)}"
 
 
@@ -73,7 +73,7 @@ def test_correct_code_keeps_full_marks_under_every_kernel(kernel, kata, judges, 
             touches = touches_scale_checks(catalogue.get(kata), variants[(g, n)][1], solution_records)
             (full if touches else light)[(g, n)] = (k, p)
     graded = {**judges.grade(full, env=env), **judges.grade(light, env=env, select="not scale")}
-    failing = {key: [r for r in recs if not r["passed"]] for key, recs in graded.items()}
+    failing = {key: [r for r in recs if not r.passed] for key, recs in graded.items()}
     failing = {key: recs for key, recs in failing.items() if recs or not graded[key]}
     assert not failing, f"with OPENBLAS_CORETYPE={kernel}:\n" + "\n".join(
         f"{key}:\n{_lines(recs)}" for key, recs in failing.items())
@@ -111,12 +111,12 @@ def test_scale_checks_judge_cpu_time_not_load(kata, judges, variant_files, solut
             p.wait()
     problems = []
     for (group, name), records in graded.items():
-        failing = [r for r in records if not r["passed"]]
+        failing = [r for r in records if not r.passed]
         if group == "SLOW":
             if not failing:
                 problems.append(f"SLOW {name} passes every scale check")
-            problems += [f"SLOW {name}: {r['name']}: [{r['kind']}] {r['message']}" for r in failing
-                         if r["kind"] != "timeout" or "vectorize" not in r["message"] or "CPU" not in r["message"]]
+            problems += [f"SLOW {name}: {r.name}: [{r.kind}] {r.message}" for r in failing
+                         if r.kind != "timeout" or "vectorize" not in r.message or "CPU" not in r.message]
         else:
-            problems += [f"{group} {name}: {r['name']}: [{r['kind']}] {r['message']}" for r in failing]
+            problems += [f"{group} {name}: {r.name}: [{r.kind}] {r.message}" for r in failing]
     assert not problems, "\n".join(problems)

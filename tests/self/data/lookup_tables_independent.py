@@ -6,6 +6,8 @@ import numpy as np
 
 def _as_index_array(values, upper):
     arr = np.asarray(values)
+    if arr.size == 0:  # nothing to check; [] arrives as float64
+        return arr.astype(np.int64)
     if arr.dtype.kind == "b" or not np.issubdtype(arr.dtype, np.integer):
         raise ValueError("ids have to be an integer array")
     if arr.size > 0:
@@ -82,5 +84,7 @@ def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
         raise ValueError("ids has to be (n, L)")
     _pad(padding_idx, n)
     g = np.asarray(grad_out, dtype=np.float64)
+    if g.ndim != 2 or g.shape[0] != arr.shape[0]:
+        raise ValueError("grad_out has to be (n, d), a row per bag")
     spread = _weights(arr, padding_idx)[:, :, np.newaxis] * g[:, np.newaxis, :]
     return lookup_backward(spread, arr, n, padding_idx)

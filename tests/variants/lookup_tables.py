@@ -103,6 +103,41 @@ def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
     per_position = np.broadcast_to(grad_out[:, None, :] / ids.shape[1], ids.shape + grad_out.shape[-1:])
     return lookup_backward(per_position, ids, num_embeddings, padding_idx)
 """, ("test_bag_mean_backward_matches_finite_differences",)),
+    "empty_ids_rejected_as_floats": (
+        "the dtype check runs on empty ids too, so [] (float64 to numpy) is rejected as floats",
+        """
+def _check_ids(ids, num_embeddings, name="ids"):
+    ids = np.asarray(ids)
+    if ids.dtype == bool or ids.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be integers, got dtype {ids.dtype}")
+    if ids.size and (ids.min() < 0 or ids.max() >= num_embeddings):
+        raise ValueError(f"{name} must be in 0..{num_embeddings - 1}")
+    return ids.astype(np.intp, copy=False)
+""", ("test_empty_ids_give_empty_results",)),
+    "bag_mean_into_the_table_dtype": (
+        "bag_mean fills an output of the table's dtype: an integer table truncates the means, float32 stays",
+        """
+def bag_mean(table, ids, padding_idx=None):
+    table = np.asarray(table)
+    if table.ndim != 2:
+        raise ValueError(f"table must be 2-D, got shape {table.shape}")
+    ids = _check_bags(ids, table.shape[0])
+    padding_idx = _check_padding(padding_idx, table.shape[0])
+    out = np.zeros((ids.shape[0], table.shape[1]), dtype=table.dtype)
+    out[...] = np.einsum("nl,nld->nd", _bag_weights(ids, padding_idx), table[ids])
+    return out
+""", ("test_results_are_float64",)),
+    "bag_backward_broadcasts_grad_out": (
+        "bag_mean_backward never checks grad_out's shape: one row of grad_out is broadcast to every bag",
+        """
+def bag_mean_backward(grad_out, ids, num_embeddings, padding_idx=None):
+    num_embeddings = _check_count(num_embeddings, "num_embeddings")
+    ids = _check_bags(ids, num_embeddings)
+    padding_idx = _check_padding(padding_idx, num_embeddings)
+    grad_out = np.asarray(grad_out, dtype=np.float64)
+    per_position = _bag_weights(ids, padding_idx)[:, :, None] * grad_out[..., None, :]
+    return lookup_backward(per_position, ids, num_embeddings, padding_idx)
+""", ("test_bag_mean_backward_rejects_bad_input",)),
 }
 
 SLOW = {

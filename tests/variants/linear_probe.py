@@ -262,6 +262,16 @@ def softmax_cross_entropy(logits, labels):
     return _cross_entropy(Z, _labels(labels, Z.shape[0], Z.shape[1], "labels"))
 """,
         ("test_inputs_are_left_unchanged",)),
+    "seed_never_checked": (
+        "train_probe ignores seed altogether, since nothing is random: seed=0.5 or None passes silently",
+        """
+_reference_train_probe = train_probe
+
+
+def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0):
+    return _reference_train_probe(X, y, num_classes, epochs, lr, weight_decay, 0)
+""",
+        ("test_train_probe_rejects_bad_input",)),
 }
 
 SLOW = {
@@ -275,6 +285,7 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
     epochs = _integer(epochs, "epochs", 1)
     lr = _real(lr, "lr", positive=True)
     weight_decay = _real(weight_decay, "weight_decay", positive=False)
+    _integer(seed, "seed")
     n = X.shape[0]
     W, b = np.zeros((X.shape[1], num_classes)), np.zeros(num_classes)
     losses = np.empty(epochs)
@@ -344,7 +355,7 @@ def train_probe(X, y, num_classes, epochs=200, lr=0.5, weight_decay=0.0, seed=0)
     epochs = _integer(epochs, "epochs", 1)
     lr = _real(lr, "lr", positive=True)
     weight_decay = _real(weight_decay, "weight_decay", positive=False)
-    if not isinstance(seed, (int, np.integer)):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an integer, got {seed!r}")
     n, d = X.shape
     W, b = np.zeros((d, num_classes)), np.zeros(num_classes)

@@ -277,6 +277,18 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     return W_in, np.array(losses)
 """,
         ("test_train_sgns_lowers_the_loss",)),
+    "sgns_range_check_of_no_negatives": (
+        "the id check takes min and max of every id array, which numpy refuses for the (B, 0) negatives of "
+        "K = 0",
+        """
+def _check_ids(ids, size, name):
+    ids = np.asarray(ids)
+    if ids.dtype == bool or ids.dtype.kind not in "iu":
+        raise ValueError(f"{name} must hold integer ids, got dtype {ids.dtype}")
+    if ids.min() < 0 or ids.max() >= size:
+        raise ValueError(f"{name} must be in 0..{size - 1}")
+    return ids.astype(np.intp, copy=False)
+""", ("test_sgns_without_negatives",)),
 }
 
 SLOW = {

@@ -245,6 +245,82 @@ def triplet_loss(anchor, positive, negative, margin=0.2):
     return loss, da * B, dp * B, dn * B
 """,
         ("test_triplet_loss_gradients",)),
+    "zero_row_gradient_through_a_clamped_norm": (
+        "the norms are clamped at 1e-12 in the backward pass too, so a zero row gets dn / 1e-12",
+        """
+def _normalize(z):
+    norms = np.maximum(np.sqrt(np.einsum("ij,ij->i", z, z)), 1e-12)[:, None]
+    return z / norms, norms
+
+
+def _normalize_backward(n, norms, dn):
+    radial = np.einsum("ij,ij->i", n, dn)[:, None]
+    return (dn - radial * n) / norms
+""", ("test_info_nce_grad_of_a_zero_row_is_zero",)),
+    "logsumexp_shift_by_an_infinite_max": (
+        "logsumexp guards the all -inf slice only: a +inf max is subtracted too, and inf - inf is NaN",
+        """
+def logsumexp(X, axis=-1):
+    X = np.asarray(X, dtype=np.float64)
+    m = np.max(X, axis=axis, keepdims=True, initial=-np.inf)
+    m = np.where(m == -np.inf, 0.0, m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(np.sum(np.exp(X - m), axis=axis)) + np.squeeze(m, axis=axis)
+    return float(out) if out.ndim == 0 else out
+""", ("test_logsumexp_plus_infinity",)),
+    "logsumexp_max_of_an_empty_axis": (
+        "logsumexp takes np.max without initial=, which numpy refuses on an axis of no entries",
+        """
+def logsumexp(X, axis=-1):
+    X = np.asarray(X, dtype=np.float64)
+    m = np.max(X, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(X - m), axis=axis)) + np.squeeze(m, axis=axis)
+    return float(out) if out.ndim == 0 else out
+""", ("test_logsumexp_of_an_empty_axis",)),
+    "logsumexp_expand_dims_of_the_axis": (
+        "logsumexp puts the reduced axis back with np.expand_dims(m, axis), which axis=None cannot do",
+        """
+def logsumexp(X, axis=-1):
+    X = np.asarray(X, dtype=np.float64)
+    m = np.max(X, axis=axis, initial=-np.inf)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(X - np.expand_dims(m, axis)), axis=axis)) + m
+    return float(out) if out.ndim == 0 else out
+""", ("test_logsumexp_axis_none",)),
+    "numerical_gradient_trusts_its_arguments": (
+        "numerical_gradient checks neither h nor f: h = 0 gives 0 / 0 = NaN, a vector-valued f a TypeError",
+        """
+def numerical_gradient(f, x, h=1e-6):
+    work = np.array(x, dtype=np.float64)
+    flat = work.reshape(-1)
+    grad = np.zeros(flat.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for i in range(flat.size):
+            old = flat[i]
+            flat[i] = old + h
+            plus = f(work)
+            flat[i] = old - h
+            minus = f(work)
+            flat[i] = old
+            grad[i] = (plus - minus) / (2 * h)
+    return grad.reshape(work.shape)
+""", ("test_numerical_gradient_rejects_bad_input",)),
+    "triplet_accepts_any_margin": (
+        "triplet_loss takes float(margin) as it comes: a negative or infinite margin passes",
+        """
+def triplet_loss(anchor, positive, negative, margin=0.2):
+    margin = float(margin)
+    a, p = _pair(anchor, positive, ("anchor", "positive"))
+    _, n = _pair(anchor, negative, ("anchor", "negative"))
+    B = a.shape[0]
+    hinge = np.sum((a - p) ** 2, axis=1) - np.sum((a - n) ** 2, axis=1) + margin
+    active = (hinge > 0)[:, None]
+    return (float(np.mean(np.maximum(hinge, 0.0))), np.where(active, 2.0 / B * (n - p), 0.0),
+            np.where(active, 2.0 / B * (p - a), 0.0), np.where(active, 2.0 / B * (a - n), 0.0))
+""", ("test_triplet_loss_rejects_a_bad_margin",)),
 }
 
 SLOW = {
@@ -278,18 +354,21 @@ CORRECT = {
         "the normalization backward from the quotient rule on z itself: dn/||z|| - z (z . dn) / ||z||^3",
         """
 def _normalize_backward(n, norms, dn):
+    inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms >= 1e-12)  # zero rows: 0
     z = n * norms
-    return dn / norms - z * (np.sum(z * dn, axis=1, keepdims=True) / norms ** 3)
+    return dn * inverse - z * (np.sum(z * dn, axis=1, keepdims=True) * inverse ** 3)
 """),
     "logsumexp_with_log1p": (
         "logsumexp as max + log1p(sum(exp(x - max)) - 1); the symmetric gradient as two one-way calls",
         """
 def logsumexp(X, axis=-1):
     X = np.asarray(X, dtype=np.float64)
-    m = np.max(X, axis=axis, keepdims=True)
-    m = np.where(m == -np.inf, 0.0, m)
-    with np.errstate(divide="ignore"):
+    m = np.max(X, axis=axis, keepdims=True, initial=-np.inf)
+    top = np.squeeze(m, axis=axis)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore", over="ignore"):
         out = np.squeeze(m, axis=axis) + np.log1p(np.sum(np.exp(X - m), axis=axis) - 1.0)
+    out = np.where(top == np.inf, np.inf, out)
     return float(out) if out.ndim == 0 else out
 
 
@@ -331,6 +410,9 @@ def info_nce(z1, z2, temperature=0.1, symmetric=False):
 
 
 def numerical_gradient(f, x, h=1e-6):
+    if not callable(f):
+        raise ValueError("f must be callable")
+    h = _positive(h, "h")
     work = np.array(x, dtype=np.float64)
     grad = np.zeros_like(work)
     it = np.nditer(work, flags=["multi_index"])
@@ -338,9 +420,9 @@ def numerical_gradient(f, x, h=1e-6):
         k = it.multi_index
         old = work[k]
         work[k] = old + h
-        plus = f(work)
+        plus = _single_number(f(work))
         work[k] = old - h
-        minus = f(work)
+        minus = _single_number(f(work))
         work[k] = old
         grad[k] = (plus - minus) / (2 * h)
     return grad
@@ -369,6 +451,7 @@ def uniformity(z, t=2):
 def triplet_loss(anchor, positive, negative, margin=0.2):
     a, p = _pair(anchor, positive, ("anchor", "positive"))
     _, n = _pair(anchor, negative, ("anchor", "negative"))
+    margin = _margin(margin)
     B = len(a)
     loss, da, dp, dn = 0.0, np.zeros_like(a), np.zeros_like(a), np.zeros_like(a)
     for i in range(B):
@@ -423,8 +506,10 @@ def info_nce_grad(z1, z2, temperature=0.1, symmetric=False):
     G /= B
     dn1 = (G @ n2) / temperature
     dn2 = (G.T @ n1) / temperature
-    dz1 = (dn1 - n1 * np.sum(n1 * dn1, axis=1, keepdims=True)) / r1
-    dz2 = (dn2 - n2 * np.sum(n2 * dn2, axis=1, keepdims=True)) / r2
+    inv1 = np.where(r1 > 1e-12, 1.0 / r1, 0.0)  # a zero row (its norm clamped at 1e-12) gets gradient 0
+    inv2 = np.where(r2 > 1e-12, 1.0 / r2, 0.0)
+    dz1 = (dn1 - n1 * np.sum(n1 * dn1, axis=1, keepdims=True)) * inv1
+    dz2 = (dn2 - n2 * np.sum(n2 * dn2, axis=1, keepdims=True)) * inv2
     return float(loss), dz1, dz2
 """),
     "expanded_distances_and_logaddexp": (
@@ -461,7 +546,8 @@ def uniformity(z, t=2):
 def triplet_loss(anchor, positive, negative, margin=0.2):
     a, p = _pair(anchor, positive, ("anchor", "positive"))
     _, n = _pair(anchor, negative, ("anchor", "negative"))
-    margin = float(margin)
+    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not 0 <= margin < np.inf:
+        raise ValueError(f"margin must be a finite number >= 0, got {margin!r}")
     B = len(a)
     hinge = 2.0 * np.sum(a * (n - p), axis=1) + np.sum(p * p, axis=1) - np.sum(n * n, axis=1) + margin
     on = (hinge > 0).astype(np.float64)[:, None] * (2.0 / B)

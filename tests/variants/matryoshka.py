@@ -291,6 +291,51 @@ def recall_at_k(retrieved, targets):
     return float(np.mean((retrieved == targets[:, None]).any(axis=1)))
 """,
         ("test_recall_at_k_rejects_bad_shapes",)),
+    "zero_prefix_gradient_through_a_clamped_norm": (
+        "the backward pass divides by the prefix norms clamped at 1e-12, so a zero prefix gets dn / 1e-12",
+        """
+def _normalize_backward(n, norms, dn):
+    radial = np.einsum("ij,ij->i", n, dn)[:, None]
+    return (dn - radial * n) / np.maximum(norms, 1e-12)
+""",
+        ("test_matryoshka_zero_prefix_gets_zero_gradient",)),
+    "funnel_rounds_the_cosines": (
+        "funnel_search rounds the cosines to 8 decimals to make ties 'robust', so near-ties go to the lower index",
+        """
+_exact_best = _best
+
+
+def _best(scores, k):
+    return _exact_best(np.round(scores, 8), k)
+
+
+def funnel_search(queries, keys, k, coarse_dim, shortlist):
+    Q, K = _same_width(queries, keys, "queries", "keys")
+    n_keys, d = K.shape
+    k, shortlist = _integer(k, "k"), _integer(shortlist, "shortlist")
+    coarse_dim = _dim(coarse_dim, d, "coarse_dim")
+    if k < 1 or shortlist < k or shortlist > n_keys:
+        raise ValueError("need 1 <= k <= shortlist <= the number of keys")
+    coarse_q, _ = _unit_rows(Q[:, :coarse_dim])
+    coarse_k, _ = _unit_rows(K[:, :coarse_dim])
+    candidates = _best(coarse_q @ coarse_k.T, shortlist)
+    full_q, _ = _unit_rows(Q)
+    picked, _ = _unit_rows(K[candidates.reshape(-1)])
+    full = np.round(np.einsum("qsd,qd->qs", picked.reshape(Q.shape[0], shortlist, d), full_q), 8)
+    order = np.lexsort((candidates, -full), axis=-1)
+    return np.take_along_axis(candidates, order, axis=1)[:, :k]
+""",
+        ("test_funnel_search_near_ties_are_no_ties",)),
+    "recall_compares_float_ids": (
+        "recall_at_k compares whatever it is given: float ids such as 2.0 pass as key indices",
+        """
+def recall_at_k(retrieved, targets):
+    retrieved, targets = np.asarray(retrieved), np.asarray(targets)
+    if retrieved.ndim != 2 or targets.shape != (retrieved.shape[0],) or retrieved.shape[0] == 0:
+        raise ValueError("retrieved must be (n, k) and targets (n,), with n >= 1")
+    return float(np.mean((retrieved == targets[:, None]).any(axis=1)))
+""",
+        ("test_recall_at_k_rejects_ids_that_are_not_integers",)),
 }
 
 SLOW = {
@@ -377,7 +422,7 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
 
 
 def recall_at_k(retrieved, targets):
-    retrieved, targets = np.asarray(retrieved), np.asarray(targets)
+    retrieved, targets = _key_indices(retrieved, "retrieved"), _key_indices(targets, "targets")
     if retrieved.ndim != 2 or targets.shape != (retrieved.shape[0],) or retrieved.shape[0] == 0:
         raise ValueError("retrieved must be (n, k) and targets (n,), with n >= 1")
     hits = sum(1 for row, t in zip(retrieved.tolist(), targets.tolist()) if t in row)
@@ -435,7 +480,7 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
 
 
 def recall_at_k(retrieved, targets):
-    retrieved, targets = np.asarray(retrieved), np.asarray(targets)
+    retrieved, targets = _key_indices(retrieved, "retrieved"), _key_indices(targets, "targets")
     if retrieved.ndim != 2:
         raise ValueError("retrieved must be 2-D")
     if targets.ndim != 1 or len(targets) != len(retrieved):
@@ -514,7 +559,7 @@ def funnel_search(queries, keys, k, coarse_dim, shortlist):
 
 
 def recall_at_k(retrieved, targets):
-    retrieved, targets = np.asarray(retrieved), np.asarray(targets)
+    retrieved, targets = _key_indices(retrieved, "retrieved"), _key_indices(targets, "targets")
     if retrieved.ndim != 2 or targets.shape != (retrieved.shape[0],) or retrieved.shape[0] == 0:
         raise ValueError("retrieved must be (n, k) and targets (n,), with n >= 1")
     hits = np.zeros(retrieved.shape[0], dtype=bool)

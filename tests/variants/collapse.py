@@ -244,6 +244,45 @@ def covariance_spectrum(X):
         "diagnose reports the spread without its square root: the ratio of sums of squares",
         _diagnose(spread="float(np.sum((X - X.mean(axis=0)) ** 2) / squared)"),
         ("test_diagnose_reports_the_numbers",)),
+    "spectrum_overflows_to_inf": (
+        "covariance_spectrum returns the inf that the covariance of entries of 1e200 overflows to",
+        _LEARNER + '''
+def covariance_spectrum(X):
+    X = _rows(X)
+    n, d = X.shape
+    s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    out = np.zeros(d)
+    with np.errstate(over="ignore"):
+        out[:len(s)] = s ** 2 / (n - 1)
+    return out
+''',
+        ("test_covariance_spectrum_rejects_bad_input",)),
+    "diagnose_on_the_unscaled_data": (
+        "diagnose built on covariance_spectrum(X) and sums of squares of X itself, which overflow for "
+        "X * 1e200 and underflow for X * 1e-200",
+        _diagnose(),
+        ("test_diagnose_works_at_any_scale",)),
+    "no_column_is_data_too": (
+        "the input check forgets d >= 1: X of shape (3, 0) gives a mean cosine of 0.0 instead of an error",
+        '''
+def _rows(X):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] < 2:
+        raise ValueError(f"X must be 2-D (n, d) with at least 2 rows (samples), got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("X must be finite: it holds NaN or inf")
+    return X
+
+
+def mean_cosine(X):
+    X = _rows(X)
+    n = len(X)
+    norms = np.linalg.norm(X, axis=1)
+    U = X[norms > 0] / norms[norms > 0, None]
+    total = U.sum(axis=0)
+    return float((total @ total - len(U)) / (n * (n - 1)))
+''',
+        ("test_data_without_columns_is_rejected",)),
 }
 
 SLOW = {
@@ -284,7 +323,11 @@ CORRECT = {
         _LEARNER + '''
 def _eigen(X):
     Xc = X - X.mean(axis=0)
-    return np.clip(np.linalg.eigvalsh(Xc.T @ Xc / (len(X) - 1))[::-1], 0.0, None)
+    with np.errstate(over="ignore", invalid="ignore"):
+        C = Xc.T @ Xc / (len(X) - 1)
+    if not np.isfinite(C).all():
+        raise ValueError("the covariance of X overflows float64")
+    return np.clip(np.linalg.eigvalsh(C)[::-1], 0.0, None)
 
 
 def covariance_spectrum(X):
@@ -309,7 +352,10 @@ def covariance_spectrum(X):
     n, d = X.shape
     s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
     out = np.zeros(d)
-    out[:len(s)] = s ** 2 / (n - 1)
+    with np.errstate(over="ignore"):
+        out[:len(s)] = s ** 2 / (n - 1)
+    if not np.isfinite(out).all():
+        raise ValueError("the covariance of X overflows float64")
     return out
 
 
@@ -330,7 +376,16 @@ def mean_cosine(X):
     U = X[nonzero] / norms[nonzero, None]
     total = U.sum(axis=0)
     return float((total @ total - len(U)) / (n * (n - 1)))
-''' + _DIAGNOSE.format(**_RIGHT)),
+''' + _DIAGNOSE.format(**_RIGHT) + '''
+
+_unscaled_diagnose = diagnose
+
+
+def diagnose(X):
+    X = _rows(X)
+    peak = np.abs(X).max()
+    return _unscaled_diagnose(X / peak if peak > 0 else X)  # every number it reports is scale-free
+'''),
     "cosine_in_chunks": (
         "mean_cosine normalizing 4096 rows at a time, the chunks in reverse order: O(4096 d) extra memory",
         _LEARNER + '''
@@ -354,7 +409,10 @@ def covariance_spectrum(X):
     X = _rows(X)
     n, d = X.shape
     Xc = X - X.mean(axis=0)
-    small = Xc @ Xc.T if n <= d else Xc.T @ Xc  # the same nonzero eigenvalues
+    with np.errstate(over="ignore", invalid="ignore"):
+        small = Xc @ Xc.T if n <= d else Xc.T @ Xc  # the same nonzero eigenvalues
+    if not np.isfinite(small).all():
+        raise ValueError("the covariance of X overflows float64")
     values = np.clip(np.linalg.eigvalsh(small / (n - 1))[::-1], 0.0, None)
     out = np.zeros(d)
     out[:min(n, d)] = values[:min(n, d)]

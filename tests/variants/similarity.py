@@ -323,6 +323,34 @@ def _check_index(i, size, name):
         raise ValueError(f"{name} out of range")
     return int(i) % size
 """, ("test_analogy_rejects_bad_input",)),
+    "normalize_accepts_a_vector": (
+        "normalize takes the norm along the last axis, so a 1-D vector passes as if it were one row",
+        """
+def normalize(X, eps=1e-12):
+    X = np.asarray(X, dtype=np.float64)
+    norms = np.linalg.norm(X, axis=-1, keepdims=True)
+    return np.where(norms >= eps, X / np.where(norms >= eps, norms, 1.0), 0.0)
+""", ("test_vectors_are_rejected_where_rows_are_expected",)),
+    "normalize_trusts_eps": (
+        "normalize never checks eps: with a negative eps no row is 'shorter than eps', and 0 / 0 gives NaN",
+        """
+def normalize(X, eps=1e-12):
+    X = _as_matrix(X, "X")
+    norms = _row_norms(X)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norms < eps, 0.0, X / norms)
+""", ("test_normalize_rejects_a_bad_eps",)),
+    "analogy_counts_three_exclusions": (
+        "analogy checks k against len(E) - 3, so repeated a, b, c (fewer distinct words) raise wrongly",
+        """
+_reference_analogy = analogy
+
+
+def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
+    if len(_as_matrix(E, "E")) - 3 < k:
+        raise ValueError(f"k={k} but only len(E) - 3 words remain once a, b, c are excluded")
+    return _reference_analogy(E, a, b, c, k, method, eps)
+""", ("test_analogy_with_repeated_words",)),
 }
 
 SLOW = {
@@ -430,6 +458,8 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
         """
 def normalize(X, eps=1e-12):
     X = _as_matrix(X, "X")
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or eps < 0:
+        raise ValueError(f"eps must be a number >= 0, got {eps!r}")
     m = np.abs(X).max(axis=1, keepdims=True)
     n = m * np.linalg.norm(np.divide(X, m, out=np.zeros_like(X), where=m > 0), axis=1, keepdims=True)
     return np.divide(X, n, out=np.zeros_like(X), where=(n >= eps) & (n > 0))
@@ -475,6 +505,8 @@ def analogy(E, a, b, c, k=1, method="3cosadd", eps=1e-3):
     k = _check_count(k, "k")
     if method not in ("3cosadd", "3cosmul"):
         raise ValueError(f"unknown method {method!r}")
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps > 0:
+        raise ValueError(f"eps must be a number > 0, got {eps!r}")
     words = [x for x in range(len(E)) if x not in (a, b, c)]
     if len(words) < k:
         raise ValueError("fewer than k words remain")
@@ -517,8 +549,7 @@ def top_k(queries, keys, k, metric="cosine", exclude=None):
         """
 def normalize(X, eps=1e-12):
     X = _as_matrix(X, "X")
-    if not eps >= 0:
-        raise ValueError(f"eps must be >= 0, got {eps!r}")
+    eps = _check_eps(eps, positive=False)
     norms = _row_norms(X)
     keep = (norms >= eps) & (norms > 0)
     return X * np.where(keep, 1.0 / np.where(keep, norms, 1.0), 0.0)
