@@ -298,11 +298,11 @@ def _spans(tokens, sentence_ids, window, length, pad):
 
 
 def _softplus_sum(x, weights, work):
-    """sum(weights * softplus(x)) for float32 x, in float64; x is overwritten, work is a buffer of
-    its shape.
+    """(rest, terms): sum(weights * softplus(x)) = rest + terms * log 2, for float32 x, in float64;
+    x is overwritten, work is a buffer of its shape.
 
     softplus(x) = log(1 + e^x) = max(x, 0) + log 2 + log((1 + e^-|x|) / 2): the log 2 of every
-    term is added exactly, the rest (at most log 2 in size) is computed in float32."""
+    term is counted apart, exactly, the rest (at most log 2 in size) is computed in float32."""
     np.abs(x, out=work)
     np.negative(work, out=work)
     np.exp(work, out=work)
@@ -312,7 +312,7 @@ def _softplus_sum(x, weights, work):
     np.maximum(x, 0.0, out=x)
     work += x
     work *= weights
-    return float(work.sum(dtype=np.float64)) + float(weights.sum(dtype=np.float64)) * np.log(2.0)
+    return float(work.sum(dtype=np.float64)), float(weights.sum(dtype=np.float64))
 
 
 def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=0.025, seed=0):
@@ -374,7 +374,7 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
         order = rng.permutation(n_spans)
         negs = np.searchsorted(noise_cdf, rng.random((n_spans, G * K)) * noise_cdf[-1], side="right")
         negs = np.minimum(negs, last_word) + V  # in case rounding lands a draw on the cdf's end
-        epoch_loss = 0.0
+        rest, terms = 0.0, 0.0
         for first in range(0, n_spans, _CHUNK):
             chunk = order[first:first + _CHUNK]
             nb = len(chunk)
@@ -406,6 +406,7 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
             # loss terms, from the scores before each step: softplus(-s) for a context, softplus(s)
             # for noise
             np.multiply(scores[:nb], -sign, out=scores[:nb])
-            epoch_loss += _softplus_sum(scores[:nb], weights[:nb], work[:nb])
-        losses.append(epoch_loss / n_pairs)
+            chunk_rest, chunk_terms = _softplus_sum(scores[:nb], weights[:nb], work[:nb])
+            rest, terms = rest + chunk_rest, terms + chunk_terms
+        losses.append(rest / n_pairs + terms / n_pairs * np.log(2.0))  # (1 + K) log 2 while W_out = 0
     return W[:V, :d].astype(np.float64), np.array(losses)
