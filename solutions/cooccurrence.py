@@ -325,7 +325,8 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     tokens, sentence_ids = _flatten(encoded, vocab_size)
     V, d, w = vocab_size, dim, window
-    # One table for both: rows 0..V-1 are W_in, V..2V-1 are W_out, row 2V stays zero (padding).
+    # One table for both: rows 0..V-1 are W_in, V..2V-1 are W_out, row 2V is padding (all its
+    # weights are 0, so it stays zero).
     # float32, as in word2vec: half the memory to move on every gather and scatter, and precision
     # to spare for SGD; the losses are summed in float64.
     pad = 2 * V
@@ -402,7 +403,6 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
                 np.matmul(step, T, out=delta[:n_in])       # onto each input: sum_j step_ij u_j
                 np.matmul(step.T, Vin, out=delta[n_in:])   # onto each output: sum_i step_ij v_i
                 np.add.at(flat, slots.take(ids[b], axis=0).reshape(-1), delta_flat)  # repeats add up
-                W[pad] = 0.0                              # what padding sent to the pad row
             # loss terms, from the scores before each step: softplus(-s) for a context, softplus(s)
             # for noise
             np.multiply(scores[:nb], -sign, out=scores[:nb])
