@@ -4,9 +4,13 @@ from collections import Counter
 
 import numpy as np
 
-_BATCH = 256           # training pairs per minibatch in train_sgns
-_NOISE_GROUP = 16      # consecutive pairs of a minibatch that share one draw of noise words
+_BATCH = 256           # training pairs per minibatch in train_sgns (about: a span of text)
+_NOISE_GROUP = 32      # pairs (about) of a minibatch that share one draw of noise words
 _MIN_LR_FRACTION = 1e-4  # the linear decay of train_sgns stops at lr * _MIN_LR_FRACTION
+_SVD_EXACT_UP_TO = 500          # svd_embeddings decomposes smaller matrices fully
+_SVD_OVERSAMPLE = 20            # extra random directions of the truncated SVD
+_SVD_POWER_ITERATIONS = 4       # its power iterations
+_CHUNK = 256           # minibatches whose ids, weights and scores train_sgns prepares at once
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -94,20 +98,21 @@ def cooccurrence_matrix(encoded, vocab_size, window=2, weighting="uniform"):
     if weighting not in ("uniform", "harmonic"):
         raise ValueError(f'weighting must be "uniform" or "harmonic", got {weighting!r}')
     tokens, sentence_ids = _flatten(encoded, vocab_size)
-    # Lay the sentences end to end with `window` copies of a gap id (= vocab_size) between
-    # them: no window then reaches from one sentence into the next, and the pairs that touch
-    # a gap land in an extra row and column, dropped at the end.
-    gap, size = vocab_size, vocab_size + 1
-    n_sentences = sentence_ids[-1] + 1 if len(tokens) else 0
-    laid_out = np.full(len(tokens) + window * n_sentences, gap)
-    laid_out[np.arange(len(tokens)) + window * sentence_ids] = tokens
-    upper = np.zeros(size * size)  # upper[w_p * size + w_q] counts the pairs with p < q
-    for offset in range(1, window + 1):
-        weight = 1.0 if weighting == "uniform" else 1.0 / offset
-        pairs = laid_out[:-offset] * size + laid_out[offset:]   # every pair at this distance at once
-        np.add.at(upper, pairs, weight)                          # repeated pairs accumulate
-    upper = upper.reshape(size, size)[:vocab_size, :vocab_size]
-    return upper + upper.T  # each pair p < q also counts as the ordered pair (q, p)
+    V = vocab_size
+    # Each pair p < q of one sentence at distance <= window as one flat index w_p * V + w_q into
+    # C: np.bincount adds up every repeat in one pass. The ordered pair (q, p) is its transpose:
+    # for a small C, add C's transpose; for a large one (a transposed copy of V^2 entries costs
+    # more than the pairs), count each pair once more as w_q * V + w_p.
+    pairs = [(left, right, 1.0 if weighting == "uniform" else 1.0 / offset)
+             for offset, left, right in _window_pairs(tokens, sentence_ids, window)]
+    n_pairs = sum(len(left) for left, _, _ in pairs)
+    both = V * V > 8 * n_pairs
+    codes, weights = [np.zeros(0, np.intp)], [np.zeros(0)]
+    for left, right, weight in pairs:
+        codes += [left * V + right] + ([right * V + left] if both else [])
+        weights.append(np.full((1 + both) * len(left), weight))
+    C = np.bincount(np.concatenate(codes), np.concatenate(weights), minlength=V * V).reshape(V, V)
+    return C if both else C + C.T
 
 
 # ---------------------------------------------------------------- PPMI and SVD
@@ -123,17 +128,38 @@ def ppmi(C, alpha=0.75, shift=1.0):
     if not shift > 0:
         raise ValueError(f"shift must be > 0 (its log is subtracted), got {shift!r}")
     out = np.zeros(C.shape)
-    if not C.any():
+    w, c = np.nonzero(C)  # log only where C > 0: there P(w) > 0 and P_alpha(c) > 0 too
+    if len(w) == 0:
         return out
-    C = C / C.max()  # PMI does not change with the scale of C; this keeps every sum finite
-    rows, cols = C.sum(axis=1), C.sum(axis=0)
+    counts = C[w, c]
+    counts = counts / counts.max()  # PMI does not change with the scale of C; this keeps every sum finite
+    # Every sum needs the nonzero entries only: row and column sums by np.bincount over them.
+    rows = np.bincount(w, counts, minlength=C.shape[0])
+    cols = np.bincount(c, counts, minlength=C.shape[1])
     smoothed = cols ** alpha
     p_context = smoothed / smoothed.sum()
-    w, c = np.nonzero(C)  # log only where C > 0: there P(w) > 0 and P_alpha(c) > 0 too
     # log(P(w,c) / (P(w) P_alpha(c))) with P(w,c) = C / N and P(w) = rows / N: N cancels
-    pmi = np.log(C[w, c]) - np.log(rows[w]) - np.log(p_context[c])
+    pmi = np.log(counts) - np.log(rows[w]) - np.log(p_context[c])
     out[w, c] = np.maximum(pmi - np.log(shift), 0.0)
     return out
+
+
+def _truncated_svd(M, dim):
+    """(U, S): the top dim left singular vectors and values of M, by a randomized range finder
+    with power iterations (Halko, Martinsson & Tropp 2011, algorithms 4.4 and 5.1).
+
+    Q, an orthonormal basis of M @ Omega for a random Omega with dim + _SVD_OVERSAMPLE columns,
+    nearly spans M's top left singular vectors; each power iteration Q <- orth(M orth(M^T Q))
+    multiplies the weight of singular value s by s^2, so the top ones take over. Then the SVD of
+    the small (dim + p, n) matrix Q^T M = Ub S Vt gives U = Q Ub. Cost: 2 (1 + iterations)
+    products of M with a thin matrix, against O(V^3) for a full decomposition."""
+    A = M.astype(np.float32)  # float32 products run twice as fast; a few digits is all this needs
+    Omega = np.random.default_rng(0).standard_normal((A.shape[1], dim + _SVD_OVERSAMPLE), dtype=np.float32)
+    Q = np.linalg.qr(A @ Omega)[0]
+    for _ in range(_SVD_POWER_ITERATIONS):  # re-orthonormalized each time, or rounding drowns the small s
+        Q = np.linalg.qr(A @ np.linalg.qr(A.T @ Q)[0])[0]
+    Ub, S, _ = np.linalg.svd(Q.T @ A, full_matrices=False)
+    return (Q @ Ub[:, :dim]).astype(np.float64), S[:dim].astype(np.float64)
 
 
 def svd_embeddings(M, dim, power=0.5):
@@ -147,7 +173,9 @@ def svd_embeddings(M, dim, power=0.5):
         raise ValueError(f"dim must be at most min(M.shape) = {min(M.shape)}, got {dim}")
     if not power >= 0:
         raise ValueError(f"power must be >= 0, got {power!r}")
-    if M.shape[0] <= M.shape[1]:
+    if min(M.shape) > _SVD_EXACT_UP_TO and dim + _SVD_OVERSAMPLE <= min(M.shape) // 4:
+        U, S = _truncated_svd(M, dim)
+    elif M.shape[0] <= M.shape[1]:
         # The left singular pairs of M are the eigenpairs of the symmetric M M^T (eigenvalues S^2):
         # one product and eigh are several times faster than a full SVD of a (V, V) matrix.
         eigenvalues, vectors = np.linalg.eigh(M @ M.T)
@@ -207,37 +235,6 @@ def _apply_gradient(W_in, W_out, centers, g, targets, v, u):
     _scatter_add(W_out, targets, g[:, :, None] * v[:, None, :])       # d/du_j = g_j v
 
 
-def _in_groups(rows, size):
-    """rows (B, ...) as (G, size, ...) with G = ceil(B / size), zero rows padding the last group."""
-    if len(rows) % size:
-        padding = np.zeros((size - len(rows) % size,) + rows.shape[1:], dtype=rows.dtype)
-        rows = np.concatenate([rows, padding])
-    return rows.reshape((-1, size) + rows.shape[1:])
-
-
-def _sgns_step_shared_negatives(W_in, W_out, centers, contexts, negatives, lr):
-    """One SGD step, in place, with the per-pair step lr; returns the batch's loss sum before it.
-
-    negatives (G, K) holds the noise words of each group of _NOISE_GROUP consecutive pairs: the
-    loss is that of sgns_loss_and_grads with negatives.repeat(_NOISE_GROUP, axis=0)[:B]. Sharing
-    them, a group gathers each noise row once, gets its scores and their gradients from small
-    matrix products, and scatters G * K noise rows instead of B * K."""
-    B, d = len(centers), W_in.shape[1]
-    K = negatives.shape[1]
-    v, u, u_noise = W_in[centers], W_out[contexts], W_out[negatives]  # (B, d), (B, d), (G, K, d)
-    v_groups = _in_groups(v, _NOISE_GROUP)                            # (G, size, d)
-    noise_scores = v_groups @ u_noise.transpose(0, 2, 1)              # (G, size, K): every u_k.v
-    scores = np.column_stack([np.einsum("bd,bd->b", u, v), noise_scores.reshape(-1, K)[:B]])
-    loss_sum, g = _loss_and_score_grads(scores)
-    step = (-lr * g).astype(W_in.dtype)                               # -lr * d loss_sum / d score
-    step_context, step_noise = step[:, :1], _in_groups(step[:, 1:], _NOISE_GROUP)
-    delta_v = step_context * u + (step_noise @ u_noise).reshape(-1, d)[:B]  # before W_out changes
-    _scatter_add(W_out, contexts, step_context * v)
-    _scatter_add(W_out, negatives, step_noise.transpose(0, 2, 1) @ v_groups)  # (G, K, d), group sums
-    _scatter_add(W_in, centers, delta_v)
-    return loss_sum
-
-
 def _check_tables(W_in, W_out):
     W_in = np.asarray(W_in, dtype=np.float64)
     W_out = np.asarray(W_out, dtype=np.float64)
@@ -274,6 +271,50 @@ def _training_pairs(tokens, sentence_ids, window):
     return np.concatenate(centers), np.concatenate(contexts)
 
 
+def _spans(tokens, sentence_ids, window, length, pad):
+    """The corpus laid end to end and cut into spans of `length` positions, and for each span:
+
+        inputs   (n, length + 2 window) the ids at its positions and `window` more on either side
+        contexts (n, length)            the ids at its positions
+        pairs    (n, length + 2 window, length) bool: pairs[s, i, j] when input i and context j
+                                        are two positions of one sentence at most `window` apart
+
+    pad fills the ids before the first and after the last position (they pair with nothing).
+    Over all spans, the (inputs[s, i], contexts[s, j]) with pairs[s, i, j] are the training
+    pairs, each ordered pair of positions exactly once: at the span of its context."""
+    n = -(-len(tokens) // length)
+    ids = np.full(n * length + 2 * window, pad)
+    ids[window:window + len(tokens)] = tokens
+    sentence = np.full(len(ids), -1)
+    sentence[window:window + len(tokens)] = sentence_ids
+    starts = np.arange(n)[:, None] * length
+    at_input = starts + np.arange(length + 2 * window)
+    at_context = starts + window + np.arange(length)
+    distance = np.abs(np.arange(length + 2 * window)[:, None] - window - np.arange(length))
+    near = (distance >= 1) & (distance <= window)
+    same = sentence[at_input][:, :, None] == sentence[at_context][:, None, :]
+    pairs = near & same & (sentence[at_context] >= 0)[:, None, :]
+    return ids[at_input], ids[at_context], pairs
+
+
+def _softplus_sum(x, weights, work):
+    """(rest, terms): sum(weights * softplus(x)) = rest + terms * log 2, for float32 x, in float64;
+    x is overwritten, work is a buffer of its shape.
+
+    softplus(x) = log(1 + e^x) = max(x, 0) + log 2 + log((1 + e^-|x|) / 2): the log 2 of every
+    term is counted apart, exactly, the rest (at most log 2 in size) is computed in float32."""
+    np.abs(x, out=work)
+    np.negative(work, out=work)
+    np.exp(work, out=work)
+    work += 1.0
+    work *= 0.5
+    np.log(work, out=work)
+    np.maximum(x, 0.0, out=x)
+    work += x
+    work *= weights
+    return float(work.sum(dtype=np.float64)), float(weights.sum(dtype=np.float64))
+
+
 def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=0.025, seed=0):
     vocab_size = _check_int(vocab_size, "vocab_size", 1)
     dim = _check_int(dim, "dim", 1)
@@ -283,39 +324,89 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     if not (isinstance(lr, (int, float, np.integer, np.floating)) and np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     tokens, sentence_ids = _flatten(encoded, vocab_size)
-    centers, contexts = _training_pairs(tokens, sentence_ids, window)
-    n_pairs = len(centers)
+    V, d, w = vocab_size, dim, window
+    # One table for both: rows 0..V-1 are W_in, V..2V-1 are W_out, row 2V is padding (all its
+    # weights are 0, so it stays zero).
+    # float32, as in word2vec: half the memory to move on every gather and scatter, and precision
+    # to spare for SGD; the losses are summed in float64.
+    pad = 2 * V
+    # A minibatch is a span of L consecutive positions with every pair whose context lies in it
+    # (about _BATCH pairs); each group of Q consecutive positions of the span (about _NOISE_GROUP
+    # pairs) shares one draw of K noise words. Its pairs and rows form one small dense block:
+    #   inputs   Vin = W_in[the L + 2 window positions around the span]      (L + 2w, d)
+    #   outputs  T   = W_out[the L contexts, then G * K noise words]          (L + G K, d)
+    #   scores   Vin @ T.T                                                    (L + 2w, L + G K)
+    # weighted by how many pairs need each score: 1 for an input and a context in its window,
+    # for input i and a noise word of group g the number of pairs of i with a context of g.
+    Q = max(1, _NOISE_GROUP // (2 * w))
+    G = max(1, round(_BATCH / (2 * w * Q)))
+    L, n_in, n_out = Q * G, Q * G + 2 * w, Q * G + G * K
+    inputs, contexts, pairs = _spans(tokens, sentence_ids, w, L, pad)
+    n_pairs = int(pairs.sum())
     if n_pairs == 0:
         raise ValueError("encoded has no training pairs: every sentence has fewer than 2 tokens")
+    span_ids = np.concatenate([inputs, np.where(contexts == pad, pad, contexts + V)], axis=1)
+    per_group = pairs.reshape(len(pairs), n_in, G, Q).sum(axis=3, dtype=np.uint16)  # <= 2w each
+    sign = np.r_[np.ones(L), -np.ones(G * K)].astype(np.float32)   # +1: a real context, -1: noise
 
     rng = np.random.default_rng(seed)
-    noise = np.bincount(tokens, minlength=vocab_size) ** 0.75  # unigram counts ** 0.75
-    noise_cdf = np.cumsum(noise)                                # sampled by inverting the cdf
+    noise = np.bincount(tokens, minlength=V) ** 0.75  # unigram counts ** 0.75
+    noise_cdf = np.cumsum(noise)                       # sampled by inverting the cdf
     last_word = np.flatnonzero(noise)[-1]
-    # float32 tables, as in word2vec: half the memory to move on every gather and scatter, and
-    # precision to spare for SGD. The losses are still summed in float64.
-    W_in = ((rng.random((vocab_size, dim)) - 0.5) / dim).astype(np.float32)
-    W_out = np.zeros((vocab_size, dim), dtype=np.float32)
+    width = d + d % 2                    # an even row width, for the complex64 view below
+    W = np.zeros((2 * V + 1, width), dtype=np.float32)
+    W[:V, :d] = (rng.random((V, d)) - 0.5) / d
+    # The scatter: np.add.at pays per index, so it adds into the table viewed as complex64, one
+    # index per two float32 (complex addition adds both parts); slots[r]: row r's flat indices.
+    half = width // 2
+    flat = W.view(np.complex64).reshape(-1)
+    slots = np.arange(2 * V + 1)[:, None] * half + np.arange(half)
+
+    n_spans = len(pairs)
+    ids = np.empty((_CHUNK, n_in + n_out), dtype=np.intp)      # the rows of W each span reads
+    scores = np.empty((_CHUNK, n_in, n_out), dtype=np.float32)
+    weights, work = np.empty_like(scores), np.empty_like(scores)
+    step = np.empty((n_in, n_out), dtype=np.float32)
+    delta = np.empty((n_in + n_out, width), dtype=np.float32)
+    delta_flat = delta.view(np.complex64).reshape(-1)
 
     losses, seen, total = [], 0, epochs * n_pairs
     for _ in range(epochs):
-        order = rng.permutation(n_pairs)
-        epoch_centers, epoch_contexts = centers[order], contexts[order]
-        epoch_loss = 0.0
-        for start in range(0, n_pairs, _BATCH):
-            batch_centers = epoch_centers[start:start + _BATCH]
-            batch_contexts = epoch_contexts[start:start + _BATCH]
-            # One draw of K noise words per group of _NOISE_GROUP pairs: each pair still meets K
-            # draws from the noise distribution, at a fraction of the cost of a draw per pair.
-            # (A draw shared by the whole batch would be cheaper still, but a noise word would
-            # then take _BATCH gradient terms in one step: training diverges at larger lr.)
-            n_groups = -(-len(batch_centers) // _NOISE_GROUP)
-            negs = np.searchsorted(noise_cdf, rng.random((n_groups, K)) * noise_cdf[-1], side="right")
-            negs = np.minimum(negs, last_word)  # in case rounding lands a draw on the cdf's end
-            # lr is a step per pair, as in word2vec: follow the gradient of the batch's SUM of pair
-            # losses (B times the gradient of the mean that sgns_loss_and_grads returns).
-            lr_t = lr * max(1.0 - seen / total, _MIN_LR_FRACTION)
-            epoch_loss += _sgns_step_shared_negatives(W_in, W_out, batch_centers, batch_contexts, negs, lr_t)
-            seen += len(batch_centers)
-        losses.append(epoch_loss / n_pairs)
-    return W_in.astype(np.float64), np.array(losses)
+        order = rng.permutation(n_spans)
+        negs = np.searchsorted(noise_cdf, rng.random((n_spans, G * K)) * noise_cdf[-1], side="right")
+        negs = np.minimum(negs, last_word) + V  # in case rounding lands a draw on the cdf's end
+        rest, terms = 0.0, 0.0
+        for first in range(0, n_spans, _CHUNK):
+            chunk = order[first:first + _CHUNK]
+            nb = len(chunk)
+            ids[:nb, :n_in + L] = span_ids[chunk]
+            ids[:nb, n_in + L:] = negs[first:first + nb]
+            weights[:nb, :, :L] = pairs[chunk]
+            weights[:nb, :, L:].reshape(nb, n_in, G, K)[...] = per_group[chunk][..., None]
+            counts = pairs[chunk].reshape(nb, -1).sum(axis=1)   # pairs per span
+            # lr is a step per pair, as in word2vec (the gradient of the minibatch's SUM of pair
+            # losses), decaying linearly with the pairs seen; -lr/2 folds sigmoid's 1/2 in.
+            seen_before = seen + np.cumsum(counts) - counts
+            rates = -0.5 * lr * np.maximum(1.0 - seen_before / total, _MIN_LR_FRACTION)
+            seen += int(counts.sum())
+            for b in range(nb):
+                X = W.take(ids[b], axis=0)                # every row this minibatch reads
+                Vin, T = X[:n_in], X[n_in:]
+                np.matmul(Vin, T.T, out=scores[b])
+                # d loss / d score is sigmoid(s) - 1 for a context, sigmoid(s) for noise; with
+                # sigmoid(s) = (1 + tanh(s / 2)) / 2, minus lr times it is -lr/2 (tanh(s/2) - sign)
+                np.multiply(scores[b], 0.5, out=step)
+                np.tanh(step, out=step)
+                step -= sign
+                step *= weights[b]
+                step *= rates[b]
+                np.matmul(step, T, out=delta[:n_in])       # onto each input: sum_j step_ij u_j
+                np.matmul(step.T, Vin, out=delta[n_in:])   # onto each output: sum_i step_ij v_i
+                np.add.at(flat, slots.take(ids[b], axis=0).reshape(-1), delta_flat)  # repeats add up
+            # loss terms, from the scores before each step: softplus(-s) for a context, softplus(s)
+            # for noise
+            np.multiply(scores[:nb], -sign, out=scores[:nb])
+            chunk_rest, chunk_terms = _softplus_sum(scores[:nb], weights[:nb], work[:nb])
+            rest, terms = rest + chunk_rest, terms + chunk_terms
+        losses.append(rest / n_pairs + terms / n_pairs * np.log(2.0))  # (1 + K) log 2 while W_out = 0
+    return W[:V, :d].astype(np.float64), np.array(losses)
