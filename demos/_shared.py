@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 VOCAB, DIM, EPOCHS, LR = 2000, 50, 1, 0.1
+NEEDED_OF_KATA_3 = ("build_vocab", "encode", "train_sgns")  # what word_vectors calls
 
 
 def _import(name):
@@ -28,10 +29,15 @@ def _import(name):
 def word_vectors(load):
     """(words, W): the VOCAB most frequent words, most frequent first, and their SGNS vectors."""
     corpus = _import("corpus")
+    progress = _import("_progress")
     start = time.perf_counter()
-    words, W = corpus.sgns_vectors(load, dim=DIM, vocab=VOCAB, epochs=EPOCHS, lr=LR)
+    label = "reading the corpus" if corpus.cached() else "collecting the corpus (first run; cached in demos/.cache)"
+    with progress.step(label):
+        corpus.sentences(verbose=False)
+    with progress.step(f"training SGNS word vectors with kata 3's train_sgns, {EPOCHS} epoch"):
+        words, W = corpus.sgns_vectors(load, dim=DIM, vocab=VOCAB, epochs=EPOCHS, lr=LR)
     W = np.asarray(W, dtype=np.float64)
-    print(f"Word vectors: SGNS by train_sgns (kata 3) on the documentation that ships with Python,\n"
+    print(f"\nWord vectors: SGNS by train_sgns (kata 3) on the documentation that ships with Python,\n"
           f"the {len(words)} most frequent words, {W.shape[1]} dimensions, {EPOCHS} epoch "
           f"({time.perf_counter() - start:.1f} s).\n")
     return list(words), W

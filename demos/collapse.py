@@ -29,6 +29,7 @@ _spec = importlib.util.spec_from_file_location("_demo_shared", Path(__file__).wi
 _shared = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_shared)
 
+NEEDS = {"collapse": ("covariance_spectrum", "diagnose"), "cooccurrence": _shared.NEEDED_OF_KATA_3}
 RANK = 3          # directions the dimensionally collapsed set keeps
 NOISE = 1e-6
 LEADING = 6       # eigenvalues drawn per set
@@ -67,7 +68,6 @@ def cell(report, key, spec):
 
 def run(load, plot=False) -> int:
     kata = load("collapse")
-    kata.diagnose(np.eye(3))  # a function still to write is named before the training starts
     _, W = _shared.word_vectors(load)
     sets = make_sets(W, np.random.default_rng(0))
     n, d = W.shape

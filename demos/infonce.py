@@ -27,6 +27,12 @@ _spec = importlib.util.spec_from_file_location("_demo_encoders", Path(__file__).
 _encoders = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_encoders)
 
+_progress_spec = importlib.util.spec_from_file_location("_demo_progress", Path(__file__).with_name("_progress.py"))
+_progress = importlib.util.module_from_spec(_progress_spec)
+_progress_spec.loader.exec_module(_progress)
+step = _progress.step
+
+NEEDS = {"infonce": ("info_nce_grad", "alignment", "uniformity")}
 LATENT, DIM, OUT = _encoders.LATENT, _encoders.DIM, _encoders.OUT
 N_TRAIN, N_TEST = _encoders.N_TRAIN, _encoders.N_TEST
 BATCH, LR, TEMPERATURE = _encoders.BATCH, _encoders.LR, _encoders.TEMPERATURE
@@ -76,9 +82,12 @@ def run(load, plot=False) -> int:
     test_views = make_views(rng, N_TEST, mix, offset)
     W0 = rng.normal(size=(DIM, OUT)) / np.sqrt(DIM)
 
-    W_nce, nce = train(kata, lambda z1, z2: kata.info_nce_grad(z1, z2, TEMPERATURE), W0,
-                       train_views, test_views, np.random.default_rng(1))
-    W_pos, pos = train(kata, alignment_only_grad, W0, train_views, test_views, np.random.default_rng(1))
+    with step(f"training with InfoNCE (your info_nce_grad), {_encoders.EPOCHS} epochs"):
+        W_nce, nce = train(kata, lambda z1, z2: kata.info_nce_grad(z1, z2, TEMPERATURE), W0,
+                           train_views, test_views, np.random.default_rng(1))
+    with step(f"training with positives only, {_encoders.EPOCHS} epochs"):
+        W_pos, pos = train(kata, alignment_only_grad, W0, train_views, test_views, np.random.default_rng(1))
+    print()
 
     print(f"Linear encoder {DIM} -> {OUT} on two noisy views of {N_TRAIN} points ({LATENT}-d latent), "
           f"SGD lr {LR}, batch {BATCH}.")

@@ -36,6 +36,11 @@ _spec = importlib.util.spec_from_file_location("_demo_encoders", Path(__file__).
 _encoders = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_encoders)
 
+_progress_spec = importlib.util.spec_from_file_location("_demo_progress", Path(__file__).with_name("_progress.py"))
+_progress = importlib.util.module_from_spec(_progress_spec)
+_progress_spec.loader.exec_module(_progress)
+step = _progress.step
+
 EPOCHS = 200
 # (a) tokens and topics
 VOCAB, TOPICS, TABLE_DIM, LENGTH, SENTENCES, OFF_TOPIC = 480, 6, 16, 8, 3000, 0.3
@@ -47,6 +52,9 @@ OFFSET, NUISANCE, NUISANCE_DIRECTIONS = 8.0, 3.0, 3
 CLASSES, N_PROBE = 4, 1000
 
 KATAS = ("linear_probe", "lookup_tables", "infonce", "whitening", "collapse")
+NEEDS = {"linear_probe": ("softmax_cross_entropy", "train_probe", "probe_accuracy"),
+         "lookup_tables": ("one_hot", "lookup", "lookup_backward"), "infonce": ("info_nce_grad",),
+         "whitening": ("fit_whitening", "apply_whitening"), "collapse": ("diagnose",)}
 
 
 def step_size(X):
@@ -97,11 +105,21 @@ def majority(y, train, test):
 
 def run(load, plot=False) -> int:
     k = {name: load(name) for name in KATAS}
-    lines = table(k)
-    print(f"Linear probes: {EPOCHS} epochs of your train_probe, then your probe_accuracy on the training rows")
+    rng = np.random.default_rng(0)
+    with step(f"training a {TABLE_DIM}-d table with InfoNCE (your lookup, info_nce_grad, lookup_backward), "
+              f"{TABLE_EPOCHS} epochs"):
+        topic, trained = train_table(k, rng)
+    data = _encoders.setup()
+    with step(f"training the InfoNCE demo's two encoders, {_encoders.EPOCHS} epochs each"):
+        nce = _encoders.train(lambda z1, z2: k["infonce"].info_nce_grad(z1, z2, _encoders.TEMPERATURE),
+                              data["W0"], data["train_views"], np.random.default_rng(1))[0]
+        pos = _encoders.train(_encoders.alignment_only_grad, data["W0"], data["train_views"],
+                              np.random.default_rng(1))[0]
+    print(f"\nLinear probes: {EPOCHS} epochs of your train_probe, then your probe_accuracy on the training rows")
     print("and on held-out rows; status: your diagnose() on all the rows of the embedding.\n")
-    print(f"  {'embedding':<34}{'dim':>5}{'lr':>9}{'train':>8}{'test':>8}  status")
-    print("\n".join(lines))
+    print(f"  {'embedding':<34}{'dim':>5}{'lr':>9}{'train':>8}{'test':>8}  status", flush=True)
+    for line in table(k, rng, topic, trained, data, nce, pos):  # each row as soon as its probe is trained
+        print(line, flush=True)
     print("\n(a) On one-hot ids the probe memorizes the ids it saw; a table trained without labels generalizes.")
     print("(b) A cone and a few big directions force a small step: the probe gets there, slowly. Whitening helps.")
     print("(c) Collapse hides what the encoder knows in tiny directions: the probe misses it; whitening finds part.")
@@ -110,55 +128,46 @@ def run(load, plot=False) -> int:
     return 0
 
 
-def table(k):
-    """The lines of the table, section by section."""
+def table(k, rng, topic, trained, data, nce, pos):
+    """The lines of the table, section by section, one at a time (a probe is trained for each)."""
     wh = k["whitening"]
-    rng = np.random.default_rng(0)
-    lines = []
 
     # (a) one-hot ids vs a trained table, on token ids the probe never saw
-    topic, trained = train_table(k, rng)
     order = rng.permutation(VOCAB)
     cut = int(PROBE_SHARE * VOCAB)
     train, test = order[:cut], order[cut:]
     unit_table = _encoders.unit(trained)
-    lines.append(f"(a) topic of a token: {cut} token ids to learn from, {VOCAB - cut} unseen ones to test "
-                 f"(majority class {majority(topic, train, test):.3f})")
+    yield (f"(a) topic of a token: {cut} token ids to learn from, {VOCAB - cut} unseen ones to test "
+           f"(majority class {majority(topic, train, test):.3f})")
     for label, X in (("one-hot ids", k["lookup_tables"].one_hot(np.arange(VOCAB), VOCAB)),
                      ("random table", _encoders.unit(rng.normal(size=(VOCAB, TABLE_DIM)))),
                      ("table trained with InfoNCE", unit_table)):
-        lines.append(probe_row(k, label, X, topic, train, test, TOPICS))
+        yield probe_row(k, label, X, topic, train, test, TOPICS)
 
     # (b) the same table in a narrow cone, stretched along directions that carry no topic
     offset = OFFSET * _encoders.unit(rng.normal(size=(1, TABLE_DIM)))
     directions, _ = np.linalg.qr(rng.normal(size=(TABLE_DIM, NUISANCE_DIRECTIONS)))
     cone = unit_table + offset + NUISANCE * rng.normal(size=(VOCAB, NUISANCE_DIRECTIONS)) @ directions.T
     mu, W = wh.fit_whitening(cone[train])
-    lines.append("(b) the trained table, anisotropic, then whitened")
-    lines.append(probe_row(k, "trained table + offset + stretch", cone, topic, train, test, TOPICS))
-    lines.append(probe_row(k, f"  the same, {10 * EPOCHS} epochs", cone, topic, train, test, TOPICS,
-                           epochs=10 * EPOCHS))
-    lines.append(probe_row(k, "  the same, whitened", wh.apply_whitening(cone, mu, W, normalize=True),
-                           topic, train, test, TOPICS))
+    yield "(b) the trained table, anisotropic, then whitened"
+    yield probe_row(k, "trained table + offset + stretch", cone, topic, train, test, TOPICS)
+    yield probe_row(k, f"  the same, {10 * EPOCHS} epochs", cone, topic, train, test, TOPICS,
+                    epochs=10 * EPOCHS)
+    yield probe_row(k, "  the same, whitened", wh.apply_whitening(cone, mu, W, normalize=True),
+                    topic, train, test, TOPICS)
 
     # (c) the InfoNCE demo's encoders, healthy and collapsed
-    data = _encoders.setup()
-    nce = _encoders.train(lambda z1, z2: k["infonce"].info_nce_grad(z1, z2, _encoders.TEMPERATURE),
-                          data["W0"], data["train_views"], np.random.default_rng(1))[0]
-    pos = _encoders.train(_encoders.alignment_only_grad, data["W0"], data["train_views"],
-                          np.random.default_rng(1))[0]
     x1, _, u = _encoders.make_views(data["rng"], 2 * N_PROBE, data["mix"], data["offset"], with_latent=True)
     P = np.random.default_rng(2).normal(size=(u.shape[1], CLASSES))
     y = np.argmax(u @ P, axis=1)
     train, test = np.arange(N_PROBE), np.arange(N_PROBE, 2 * N_PROBE)
-    lines.append(f"(c) the InfoNCE demo's encoders; label argmax(u @ P), u latent, P random {P.shape} "
-                 f"(majority class {majority(y, train, test):.3f})")
+    yield (f"(c) the InfoNCE demo's encoders; label argmax(u @ P), u latent, P random {P.shape} "
+           f"(majority class {majority(y, train, test):.3f})")
     encoders = (("untrained encoder", data["W0"]), ("InfoNCE encoder", nce), ("positives-only encoder", pos))
     for label, W in encoders:
-        lines.append(probe_row(k, label, x1 @ W, y, train, test, CLASSES))
+        yield probe_row(k, label, x1 @ W, y, train, test, CLASSES)
     collapsed = x1 @ pos
     mu, W = wh.fit_whitening(collapsed[train])
-    lines.append(probe_row(k, "  the same, whitened", wh.apply_whitening(collapsed, mu, W, normalize=True),
-                           y, train, test, CLASSES))
-    return lines
+    yield probe_row(k, "  the same, whitened", wh.apply_whitening(collapsed, mu, W, normalize=True),
+                    y, train, test, CLASSES)
 

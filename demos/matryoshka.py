@@ -33,6 +33,12 @@ _spec = importlib.util.spec_from_file_location("_demo_encoders", Path(__file__).
 _encoders = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_encoders)
 
+_progress_spec = importlib.util.spec_from_file_location("_demo_progress", Path(__file__).with_name("_progress.py"))
+_progress = importlib.util.module_from_spec(_progress_spec)
+_progress_spec.loader.exec_module(_progress)
+step = _progress.step
+
+NEEDS = {"matryoshka": ("truncate", "matryoshka_info_nce", "funnel_search", "recall_at_k")}
 DIM, OUT, TEMPERATURE = _encoders.DIM, _encoders.OUT, _encoders.TEMPERATURE
 LATENT, SCALE, DECAY, NOISE = 16, 2.0, 0.85, 0.25
 DIMS = [2, 4, 8, 16]
@@ -40,6 +46,7 @@ N_HELD_OUT = 1000                   # held-out pairs for the prefix table
 N_KEYS, N_QUERIES, K = 20000, 200, 10
 FUNNELS = ((OUT, K), (8, 100), (4, 100), (4, 400))   # (coarse_dim, shortlist)
 REPEATS = 5
+RACE_SECONDS = 2.0  # the timing repeats stop once they took this long (after two at least)
 
 
 def prefix_retrieval(kata, queries, keys, m, k):
@@ -50,16 +57,20 @@ def prefix_retrieval(kata, queries, keys, m, k):
     return np.take_along_axis(top, order, axis=1)          # best first
 
 
-def race(searches, repeats=REPEATS):
-    """(results, best wall time in seconds of each search): every repeat runs all the searches in
-    turn, so that a busy moment of the machine slows all of them rather than one."""
+def race(searches, repeats=REPEATS, seconds=RACE_SECONDS):
+    """(results, best wall time in seconds of each search, repeats run): every repeat runs all the
+    searches in turn, so that a busy moment of the machine slows all of them rather than one; the
+    repeats stop early once they took `seconds` (slow searches are timed fewer times)."""
     results, best = [None] * len(searches), [float("inf")] * len(searches)
-    for _ in range(repeats):
+    began = time.perf_counter()
+    for done in range(1, repeats + 1):
         for i, search in enumerate(searches):
             start = time.perf_counter()
             results[i] = search()
             best[i] = min(best[i], time.perf_counter() - start)
-    return results, best
+        if done >= 2 and time.perf_counter() - began > seconds:
+            break
+    return results, best, done
 
 
 def run(load, plot=False) -> int:
@@ -71,8 +82,11 @@ def run(load, plot=False) -> int:
         "plain": lambda z1, z2: kata.matryoshka_info_nce(z1, z2, [OUT], TEMPERATURE),
         "Matryoshka": lambda z1, z2: kata.matryoshka_info_nce(z1, z2, DIMS, TEMPERATURE, weights),
     }
-    encoders = {name: _encoders.train(step, data["W0"], data["train_views"], np.random.default_rng(1))[0]
-                for name, step in runs.items()}
+    encoders = {}
+    for name, loss in runs.items():
+        with step(f"training the {name} encoder (your matryoshka_info_nce), {_encoders.EPOCHS} epochs"):
+            encoders[name] = _encoders.train(loss, data["W0"], data["train_views"], np.random.default_rng(1))[0]
+    print()
 
     print(f"Linear encoder {DIM} -> {OUT}, trained twice from the same start on two noisy views of "
           f"{_encoders.N_TRAIN} points")
@@ -103,14 +117,16 @@ def run(load, plot=False) -> int:
     # A larger key set: fresh pairs of the same data; the first N_QUERIES x1 are the queries.
     x1, x2 = _encoders.make_views(data["rng"], N_KEYS, data["mix"], data["offset"], NOISE, data["spread"])
     targets = np.arange(N_QUERIES)
-    recall, seconds = {}, None
+    recall, seconds, repeats = {}, None, REPEATS
     for name, W in encoders.items():
         queries, keys = x1[:N_QUERIES] @ W, x2 @ W
         searches = [lambda c=c, s=s: kata.funnel_search(queries, keys, K, c, s) for c, s in FUNNELS]
-        if name == "Matryoshka":
-            found, seconds = race(searches)
-        else:
-            found = [search() for search in searches]
+        with step(f"funnel searches, {name} encoder"
+                  + (f" (each timed, best of up to {REPEATS})" if name == "Matryoshka" else "")):
+            if name == "Matryoshka":
+                found, seconds, repeats = race(searches)
+            else:
+                found = [search() for search in searches]
         for row, retrieved in zip(FUNNELS, found):
             recall[name, row] = kata.recall_at_k(retrieved, targets)
     rows = []
@@ -121,7 +137,7 @@ def run(load, plot=False) -> int:
 
     print(f"\nFunnel search: {N_QUERIES} queries among {N_KEYS} keys (fresh pairs), k = {K}, "
           "your funnel_search and recall_at_k;")
-    print(f"time: the Matryoshka encoder's search, best of {REPEATS}, with time.perf_counter.")
+    print(f"time: the Matryoshka encoder's search, best of {repeats}, with time.perf_counter.")
     print(f"{'search':<30}{'mult-adds/query':>16}  {f'recall@{K}':^24}{'time':>11}")
     print(f"{'':<46}  {head}")
     for coarse, shortlist, work, row_recall, row_time in rows:

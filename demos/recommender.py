@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+NEEDS = {"recommender": ("leave_one_out", "train_bpr", "recommend", "hit_rate", "ndcg_at_k")}  # (grading/demos.py)
+
 K = 10
 DIM, EPOCHS, LR, REG, BATCH = 32, 40, 0.05, 0.01, 256
 EXAMPLES = ("asyncio.tasks", "asyncio.taskgroups", "concurrent.futures.process", "http.cookiejar",

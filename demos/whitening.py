@@ -28,6 +28,9 @@ _shared = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_shared)
 unit = _shared.unit
 
+NEEDS = {"whitening": ("fit_whitening", "apply_whitening", "remove_top_components"),
+         "cooccurrence": _shared.NEEDED_OF_KATA_3}
+
 FIT = 1600        # the vocabulary: the statistics are fitted on these words only
 TRUNCATE = 20     # dimensions BERT-whitening keeps
 TOP = 2           # directions all-but-the-top removes
@@ -83,7 +86,6 @@ def spectrum(X):
 
 def run(load, plot=False) -> int:
     kata = load("whitening")
-    kata.fit_whitening(np.eye(3))  # a function still to write is named before the training starts
     mean_cosine, effective_rank, whose = measures(load)
     words, W = _shared.word_vectors(load)
     fit, held = W[:FIT], W[FIT:]

@@ -6,10 +6,9 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
-from . import catalogue, confinement, report
+from . import catalogue, confinement, report, state
 from .catalogue import ROOT
 from .confinement import LEVELS, Limits
 from .guard import UsageError, limits_from, say_confinement, secure
@@ -37,9 +36,13 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("--merge", nargs="+", metavar="CSV",
                        help="join the grade sheets (and --stats sheets) of shards into --out (and --stats)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--list", action="store_true", help="the katas in order, with their status and files")
+    mode.add_argument("--list", action="store_true", help="the katas in order, with the status of each file's last "
+                      "grade (nothing is graded), lesson and file")
     mode.add_argument("--hint", action="store_true", help="the next hint for KATA (default: the first unfinished)")
-    mode.add_argument("--watch", action="store_true", help="regrade KATA each time its file is saved")
+    mode.add_argument("--watch", action="store_true", help="regrade KATA each time its file is saved (kept warm: "
+                      "the first result a few tenths of a second after a save), saying which checks newly pass or fail")
+    mode.add_argument("--examples", action="store_true", help="run the docstring examples of KATA's file (default: "
+                      "every kata) in a sandboxed worker, and show those that differ")
     mode.add_argument("--demo", metavar="KATA", help="run KATA's demo with your functions")
     p.add_argument("--plot", action="store_true", help="with --demo: also save pictures (needs matplotlib)")
     p.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json to FILE")
@@ -124,6 +127,14 @@ def run_batch(args, names) -> int:
     return instructor.run_batch(args, names)
 
 
+def graded(source, names=None, **options) -> Grade:
+    """grade(), and the grade of each kata file remembered for --list (state.py)."""
+    before = state.fingerprints(source, names)
+    result = grade(source, names, **options)
+    state.record(result, before)
+    return result
+
+
 # ---------------------------------------------------------------- hints
 
 def _hint_state() -> dict:
@@ -165,35 +176,10 @@ def list_katas(result: Grade) -> str:
 # ---------------------------------------------------------------- watch
 
 def watch(args, source) -> int:
-    """Regrade one kata whenever its file changes; move on when it is done (Ctrl-C stops)."""
-    fixed = _names(args.katas)
-    seen = None
-    current = fixed[0] if fixed else None
-    try:
-        while True:
-            if current is None:
-                overview = grade(source, limits=limits_from(args))
-                todo = [k.kata.name for k in overview.katas if k.status != "done"]
-                if not todo:
-                    print(report.text(overview))
-                    return 0
-                current = todo[0]
-            path = source.files.get(current)
-            stamp = path.stat().st_mtime_ns if path and path.exists() else None
-            if stamp != seen:
-                seen = stamp
-                result = grade(source, [current], detailed=True, limits=limits_from(args))
-                if sys.stdout.isatty():
-                    print("\033[2J\033[H", end="")
-                print(report.text(result))
-                print(f"\nWatching {path} (Ctrl-C to stop) ...", flush=True)
-                if result.all_passed and not fixed:
-                    current, seen = None, None
-                    continue
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        print()
-        return 0
+    """Regrade one kata whenever its file changes, warm; move on when it is done (Ctrl-C stops)."""
+    from . import watch as watching
+
+    return watching.watch(source, limits_from(args), _names(args.katas))
 
 
 # ---------------------------------------------------------------- main
@@ -237,25 +223,38 @@ def run(argv=None) -> int:
         from . import demos
 
         _names([args.demo])
-        return demos.run(args.demo, source, plot=args.plot)
+        return demos.run(args.demo, source, plot=args.plot, reference_run=args.solutions)
     if args.hint:
         if not names:
-            todo = [k.kata.name for k in grade(source, limits=limits_from(args)).katas
-                    if k.status != "done"]
-            if not todo:
+            from . import status
+
+            todo = status.first_unfinished(source, lambda n: graded(source, [n], limits=limits_from(args)))
+            if todo is None:
                 print("Every kata passes: no hint needed.")
                 return 0
-            names = todo[:1]
+            names = [todo]
         print("\n\n".join(show_hint(n) for n in names))
         return 0
     if args.watch:
         return watch(args, source)
+    if args.examples:
+        if args.submission:
+            raise UsageError("--examples runs the examples of your own files (katas/, --source DIR, --solutions)")
+        from . import examples
+
+        return examples.run(source, names, limits_from(args))
+    if args.list and not args.submission:
+        from . import status
+
+        flags = " --solutions" if args.solutions else f" --source {args.source}" if args.source else ""
+        print(status.Status(source.label, source.files, names or None, flags).text(color=status.use_color()))
+        return 0
     try:
         limits, probed = limits_from(args), str(confinement.NOT_CONFINED)
         if args.submission:  # (the student's own files, as handed in, are not the student's secret)
             limits, probed = secure(args, limits_from(args, confine=True), [Path(args.submission)], handed_in=False)
-        result = grade(source, names or None, detailed=bool(names) and not args.list, limits=limits,
-                       parallel=min(PARALLEL, args.jobs) if args.submission else PARALLEL)
+        result = graded(source, names or None, detailed=bool(names) and not args.list, limits=limits,
+                        parallel=min(PARALLEL, args.jobs) if args.submission else PARALLEL)
     finally:
         source.close()
     if args.json:  # first: whatever happens to the printing, the results are saved

@@ -156,6 +156,11 @@ class Report:
     def _repr_pretty_(self, printer, cycle):  # IPython and Jupyter
         printer.text(str(self))
 
+    def _repr_html_(self) -> str:  # a notebook shows this; a terminal, the text above
+        from . import notebook
+
+        return notebook.html_report(self.grade)
+
     def __getattr__(self, name: str):
         return getattr(self.grade, name)
 

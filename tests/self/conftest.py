@@ -16,6 +16,14 @@ if str(ROOT) not in sys.path:
 
 from grading import catalogue, judge, sources  # noqa: E402
 
+# The grades and hints the grader remembers (grading/state.py) go to a scratch file for the
+# whole run, never to the learner's .grader-state.json (subprocesses inherit it).
+if "GRADER_STATE" not in os.environ:
+    import tempfile
+
+    _STATE_FOLDER = tempfile.TemporaryDirectory(prefix="grader-state-")
+    os.environ["GRADER_STATE"] = str(Path(_STATE_FOLDER.name) / "state.json")
+
 KATAS = [k.name for k in catalogue.KATAS]
 GROUPS = ("WRONG", "SLOW", "CORRECT")
 THREADS = 2
