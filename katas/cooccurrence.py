@@ -180,7 +180,7 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
 
     Vectorize over each minibatch: an epoch over 100,000 tokens must take well under a
     second. ValueError if vocab_size, dim, window, negatives or epochs is not an integer
-    >= 1, if lr is not a number > 0, for ids as in cooccurrence_matrix, or if encoded has
-    no pair of tokens to train on.
+    >= 1, if seed is not an integer >= 0, if lr is not a number > 0, for ids as in
+    cooccurrence_matrix, or if encoded has no pair of tokens to train on.
     """
     raise NotImplementedError

@@ -321,6 +321,7 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     window = _check_int(window, "window", 1)
     K = _check_int(negatives, "negatives", 1)
     epochs = _check_int(epochs, "epochs", 1)
+    seed = _check_int(seed, "seed", 0)
     if not (isinstance(lr, (int, float, np.integer, np.floating)) and np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     tokens, sentence_ids = _flatten(encoded, vocab_size)

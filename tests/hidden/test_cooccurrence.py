@@ -609,6 +609,7 @@ def test_sgns_neighbours_share_their_topic(kata):
     ("id_too_large", "ids must be < vocab_size"),
     ("dim_zero", "dim must be an integer >= 1"),
     ("no_pairs", "sentences of fewer than 2 tokens give no pair to train on"),
+    ("seed_not_int", "seed must be an integer >= 0 (0.5 is not a seed: np.random.default_rng would take it)"),
 ])
 def test_train_sgns_rejects_bad_input(kata, case, why):
     """train_sgns raises a ValueError for bad input"""
@@ -617,6 +618,7 @@ def test_train_sgns_rejects_bad_input(kata, case, why):
         "id_too_large": (([np.array([0, 3])], 3), {}),
         "dim_zero": ((ok, 3), {"dim": 0}),
         "no_pairs": (([np.array([0]), np.array([1]), np.array([], dtype=int)], 3), {}),
+        "seed_not_int": ((ok, 3), {"seed": 0.5}),
     }[case]
     with kata.raises(why):
         kata.train_sgns(*args, **kwargs)

@@ -5,6 +5,15 @@ each group holds and must do is written once, in tests/self/conftest.py (load_va
 """
 
 WRONG = {
+    "float_seed_accepted": (
+        "train_sgns rounds a seed of 0.5 down to 0 instead of refusing it",
+        """
+_reference_train_sgns = train_sgns
+
+
+def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=0.025, seed=0):
+    return _reference_train_sgns(encoded, vocab_size, dim, window, negatives, epochs, lr, int(seed))
+""", ("test_train_sgns_rejects_bad_input",)),
     "vocab_ties_in_first_seen_order": (
         "build_vocab uses Counter.most_common, which breaks ties by first occurrence",
         """
@@ -319,6 +328,7 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     window = _check_int(window, "window", 1)
     K = _check_int(negatives, "negatives", 1)
     epochs = _check_int(epochs, "epochs", 1)
+    seed = _check_int(seed, "seed", 0)
     tokens, sentence_ids = _flatten(encoded, vocab_size)
     centers, contexts = _training_pairs(tokens, sentence_ids, window)
     n_pairs = len(centers)
@@ -459,6 +469,7 @@ def train_sgns(encoded, vocab_size, dim=50, window=2, negatives=5, epochs=5, lr=
     window = _check_int(window, "window", 1)
     K = _check_int(negatives, "negatives", 1)
     epochs = _check_int(epochs, "epochs", 1)
+    seed = _check_int(seed, "seed", 0)
     if not lr > 0:
         raise ValueError("lr must be > 0")
     tokens, sentence_ids = _flatten(encoded, vocab_size)
