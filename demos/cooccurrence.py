@@ -24,6 +24,10 @@ _spec = importlib.util.spec_from_file_location("_demo_progress", Path(__file__).
 _progress = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_progress)
 step = _progress.step
+_spec = importlib.util.spec_from_file_location("_demo_shared", Path(__file__).with_name("_shared.py"))
+_shared = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_shared)
+print_table = _shared.print_table
 
 NEEDS = {"cooccurrence": ("build_vocab", "encode", "cooccurrence_matrix", "ppmi", "svd_embeddings", "train_sgns")}
 
@@ -168,12 +172,6 @@ def describe_svd(M, E, seconds, power=0.5):
     if worst > 0.5:
         text += "\nThat is far from the top singular directions: more power iterations, or check the code."
     return text
-
-
-def print_table(header, rows):
-    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header))]
-    for r in [header, *rows]:
-        print("  " + "   ".join(f"{str(cell):<{w}}" for cell, w in zip(r, widths)).rstrip())
 
 
 def save_picture(vectors, index, path="demo-cooccurrence.png"):

@@ -18,10 +18,8 @@ vocabulary), where your kata 3 is written.
 from __future__ import annotations
 
 import importlib.util
-import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -46,31 +44,20 @@ PICTURE_GROUPS = {
 }
 
 
-def load_corpus():
-    spec = importlib.util.spec_from_file_location("_demo_corpus", Path(__file__).with_name("corpus.py"))
+def _helper(name):
+    """A helper module of the demos (demos/<name>.py), imported by path."""
+    spec = importlib.util.spec_from_file_location(f"_demo_{name}", Path(__file__).with_name(f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-@contextmanager
-def step(label):
-    """Print the label, a dot for every second the step takes, then its time."""
-    print(f"  {label} ...", end="", flush=True)
-    start, done = time.perf_counter(), threading.Event()
+def load_corpus():
+    return _helper("corpus")
 
-    def dots():
-        while not done.wait(1.0):
-            print(".", end="", flush=True)
 
-    ticker = threading.Thread(target=dots, daemon=True)
-    ticker.start()
-    try:
-        yield
-    finally:
-        done.set()
-        ticker.join()
-    print(f" {time.perf_counter() - start:.1f} s")
+step = _helper("_progress").step
+print_table = _helper("_shared").print_table
 
 
 def vocabulary(sentences, size):
@@ -166,12 +153,6 @@ def run(load, plot=False) -> int:
     if plot:
         save_picture(unit(E), index)
     return 0
-
-
-def print_table(header, rows):
-    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header))]
-    for r in [header, *rows]:
-        print("  " + "   ".join(f"{str(cell):<{w}}" for cell, w in zip(r, widths)).rstrip())
 
 
 def save_picture(U, index, path="demo-next_word.png"):
