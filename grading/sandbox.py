@@ -399,7 +399,9 @@ class Kata:
             return self._ready()
         return worker
 
-    def _check_budget(self, what: str) -> float:
+    def _check_budget(self, what) -> float:
+        """The seconds left of the kata's time budget, or TimedOut for `what` (a call, formatted
+        only then: showing its arguments costs more than most calls)."""
         left = self._limits.kata_seconds - self._spent
         if left <= 0:
             raise TimedOut(f"Skipped {what}: this kata used up its time budget of "
@@ -512,7 +514,7 @@ class Kata:
         cpu_limit, why = self._scale or (None, None)
         seconds = self._limits.call_seconds if cpu_limit is None else max(self._limits.call_seconds,
                                                                             WALL_PER_CPU * cpu_limit)
-        seconds = min(seconds, self._check_budget(f"{called}"))
+        seconds = min(seconds, self._check_budget(called))
         start = time.monotonic()
         echo = self._echo and _array_bytes(args) + _array_bytes(kwargs) <= ECHO_BYTES
         failure = None
