@@ -168,16 +168,30 @@ def _read_only(value):
     return value
 
 
+def _key(value):
+    """A hashable stand-in for an argument of a fixed function: an array by its bytes, lists,
+    tuples and dicts by their items."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _key(v)) for k, v in value.items()))
+    return value
+
+
 def fixed(build):
-    """For a function of constants only (seeds, sizes) that builds a check's inputs or its
-    expected values: computed once per judge, then the same value for every submission the
-    judge grades in turn (batches keep their judges). Its arrays are made read-only, so a
-    check cannot change what the next submission is judged by."""
-    @functools.lru_cache(maxsize=None)
-    def once(*args):
-        return _read_only(build(*args))
+    """For a function of constants only (seeds, sizes, or small arrays built from them) that
+    builds a check's inputs or its expected values: computed once per judge, then the same
+    value for every submission the judge grades in turn (batches keep their judges). Array
+    arguments are told apart by their bytes. Its arrays are made read-only, so a check cannot
+    change what the next submission is judged by."""
+    cache = {}
 
     @functools.wraps(build)
     def wrapper(*args):
-        return once(*args)
+        key = tuple(_key(a) for a in args)
+        if key not in cache:
+            cache[key] = _read_only(build(*args))
+        return cache[key]
     return wrapper

@@ -73,11 +73,17 @@ def grad_parts(called, B, d):
     return loss, dz1, dz2
 
 
+@fixed
+def plain_gradients(z1, z2, dims, temperature, weights=None):
+    """Central differences of plain_matryoshka with respect to z1 and to z2."""
+    return (numerical_gradient(lambda z: plain_matryoshka(z, z2, dims, temperature, weights), z1),
+            numerical_gradient(lambda z: plain_matryoshka(z1, z, dims, temperature, weights), z2))
+
+
 def check_gradients(called, z1, z2, dims, temperature, weights=None, why=GRAD_WHY):
     B, d = z1.shape
     _, dz1, dz2 = grad_parts(called, B, d)
-    num1 = numerical_gradient(lambda z: plain_matryoshka(z, z2, dims, temperature, weights), z1)
-    num2 = numerical_gradient(lambda z: plain_matryoshka(z1, z, dims, temperature, weights), z2)
+    num1, num2 = plain_gradients(z1, z2, dims, temperature, weights)
     atol = 1e-6 * max(np.abs(num1).max(), np.abs(num2).max(), 1.0)
     close(called.part(1, "dz1"), dz1, num1, f"dz1 {why}", rtol=1e-5, atol=atol)
     close(called.part(2, "dz2"), dz2, num2, f"dz2 {why}", rtol=1e-5, atol=atol)
