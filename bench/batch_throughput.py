@@ -2,11 +2,14 @@
 
 Grades N copies of solutions/ with `python grader.py --batch DIR -j J` and reports
 submissions per minute and the wall time per submission, next to the time of grading one
-submission alone without confinement (the sandbox's share of the cost is the difference).
+submission alone without confinement (the sandbox's share of the cost is the difference), and the
+CPU time a batch takes per submission, all processes together (grader, judges, workers): wall time
+depends on what else the machine runs, this much less so.
 Target: at least 40 submissions per minute for the full collection with -j 2 on a 2-core machine.
 """
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -30,11 +33,18 @@ def make_batch(folder: Path, n: int) -> None:
 
 
 LEVEL = {}  # the confinement line of the last run
+CPU = {}  # the CPU seconds of the last run: every process below it that was waited for
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed(cmd) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    CPU["last"] = _children_cpu() - cpu
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
     LEVEL["last"] = next((line for line in proc.stderr.splitlines() if line.startswith("confinement: ")), "")
@@ -61,7 +71,8 @@ def main():
             seconds = timed([py, "grader.py", "--batch", str(folder), "--out", str(Path(tmp) / f"g{n}.csv"),
                              "-j", str(args.jobs)])
             print(f"--batch of {n:>3} with -j {args.jobs}: {seconds:6.1f} s, {n / seconds * 60:5.1f} submissions/min, "
-                  f"{seconds / n:.2f} s per submission; {LEVEL['last'].split(';')[0][:60]}")
+                  f"{seconds / n:.2f} s per submission, {CPU['last'] / n:.2f} s of CPU per submission; "
+                  f"{LEVEL['last'].split(';')[0][:60]}")
 
 
 if __name__ == "__main__":
