@@ -161,8 +161,14 @@ class _Negatives:
 
     def draw(self, users, rng):
         r = rng.integers(0, self.free[users])            # which free item, uniformly
-        below = np.searchsorted(self.adjusted, users * self.n_items + r, side="right") - self.starts[users]
-        return r + below
+        keys = users * self.n_items + r
+        # Searched in ascending order, neighbouring keys take nearly the same path through
+        # adjusted: searchsorted runs several times faster than on keys in a random order, which
+        # more than pays for the sort.
+        ascending = np.argsort(keys)
+        at = np.empty_like(keys)
+        at[ascending] = np.searchsorted(self.adjusted, keys[ascending], side="right")
+        return r + at - self.starts[users]
 
 
 def sample_negatives(train, n_items, seed=0):
