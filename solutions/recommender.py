@@ -93,18 +93,22 @@ def _softplus(z):
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
-def _bpr_steps(table, rows, reg, scale):
+def _bpr_steps(table, rows, reg, scale, x=None, steps=None):
     """(x, squares, steps) of one batch. table holds the user rows and then the item rows (U and V
     stacked); rows (3, B) says which rows are each pair's U[u], V[p] and V[n]. x (B,) holds the
     score differences, squares the sum of the squared entries of those 3B rows (the reg term of
-    the loss is reg / 2 times it), steps (3, B, d) scale times the gradient of each pair's own
-    loss with respect to its three rows. train_bpr takes scale = -lr and adds the steps to the
-    rows; the loss itself, softplus(-x), it sums once per epoch. Stable for any x."""
-    steps = table.take(rows, axis=0)                     # (3, B, d): U[u], V[p], V[n], all at once
+    the loss is reg / 2 times it), and steps (3, B, d) scale times the gradient of each pair's own
+    loss with respect to its three rows; x and steps are written into the arrays given, if any.
+    train_bpr takes scale = -lr, adds the steps to the rows and sums the loss, softplus(-x), once
+    per epoch. Stable for any x."""
+    if steps is None:
+        steps = table.take(rows, axis=0)                 # (3, B, d): U[u], V[p], V[n], all at once
+    else:  # take writes straight into steps when told what to do with bad indices (there are none)
+        table.take(rows, axis=0, out=steps, mode="clip")
     u, vp, vn = steps                                    # views, overwritten below
     diff = vp - vn
-    x = np.vecdot(u, diff)                               # x_b = U[u].V[p] - U[u].V[n]
-    squares = float(np.vdot(steps, steps))
+    x = np.vecdot(u, diff, out=x)                        # x_b = U[u].V[p] - U[u].V[n]
+    squares = np.vdot(steps, steps)
     # d/dx [-log sigmoid(x)] = -sigmoid(-x) = (tanh(x / 2) - 1) / 2: bounded, no exp to overflow
     g = ((np.tanh(x / 2) - 1.0) * (scale / 2))[:, None]  # scale times that, one per pair
     g_u = g * u
@@ -120,7 +124,7 @@ def _bpr_terms(table, rows, reg):
     """(loss_sum, grads) of one batch, rows as for _bpr_steps: the summed BPR loss (with its reg
     term) and the gradients (3, B, d) of each pair's own loss."""
     x, squares, grads = _bpr_steps(table, rows, reg, 1.0)
-    return float(np.sum(_softplus(-x))) + reg / 2 * squares, grads
+    return float(np.sum(_softplus(-x)) + reg / 2 * squares), grads
 
 
 class _FlatRows:
@@ -218,12 +222,16 @@ def train_bpr(train, n_users, n_items, dim=32, epochs=20, lr=0.05, reg=1e-4, bat
     # the users, the next n_items rows the items
     table = np.empty((n_users + n_items, dim))
     U, V = table[:n_users], table[n_users:]
-    U[...] = rng.normal(0.0, _INIT_SCALE, size=U.shape)
-    V[...] = rng.normal(0.0, _INIT_SCALE, size=V.shape)
+    for part in (U, V):                                  # normal(0, _INIT_SCALE) draws, U's first
+        rng.standard_normal(out=part)
+        part *= _INIT_SCALE
     flat = _FlatRows(table)                              # the steps' scatter, its indices found once
     item_rows = items + n_users
     n, losses = len(users), np.empty(epochs)
     x = np.empty(n)                                      # the epoch's score differences
+    # Every batch's steps go into one array: a new (3, B, d) one per batch is big enough for
+    # malloc to map fresh pages each time, and the page faults can cost more than the arithmetic.
+    work = np.empty(3 * min(batch_size, n) * dim)
     for epoch in range(epochs):
         order = rng.permutation(n)
         epoch_users = users[order]
@@ -232,9 +240,11 @@ def train_bpr(train, n_users, n_items, dim=32, epochs=20, lr=0.05, reg=1e-4, bat
         squares = 0.0
         for start in range(0, n, batch_size):
             batch = rows[:, start:start + batch_size]
+            b = batch.shape[1]
             # lr is a step per pair, as in Rendle et al.'s SGD: the batch moves by the SUM of its
             # pairs' gradients (B times the gradient of the mean that bpr_loss_and_grads returns)
-            x[start:start + batch_size], batch_squares, steps = _bpr_steps(table, batch, reg, -lr)
+            _, batch_squares, steps = _bpr_steps(table, batch, reg, -lr, x[start:start + b],
+                                                 work[:3 * b * dim].reshape(3, b, dim))
             squares += batch_squares
             flat.add(batch, steps)
         # the mean loss of the epoch's pairs, each from its batch's rows before their step: the
