@@ -134,13 +134,14 @@ class _FlatRows:
     indices, and np.add.at, which pays per index, a third faster."""
 
     def __init__(self, table):
-        self.flat = table.view(np.complex128).reshape(-1) if table.shape[1] % 2 == 0 else table.reshape(-1)
+        self.flat = (table.view(np.complex128) if table.shape[1] % 2 == 0 else table).reshape(-1)
         self.of_row = np.arange(self.flat.size).reshape(len(table), -1)  # the flat indices of each row
 
     def add(self, rows, values):
         """table[rows[...]] += values[...] for every index, in place, repeated rows accumulating
         (table[rows] += values would keep only one of them); values has the shape rows.shape + (d,)."""
-        np.add.at(self.flat, self.of_row.take(rows, axis=0).reshape(-1), values.reshape(-1).view(self.flat.dtype))
+        flat_values = values.reshape(-1).view(self.flat.dtype)
+        np.add.at(self.flat, self.of_row.take(rows, axis=0).reshape(-1), flat_values)
 
 
 def _scatter_add(table, rows, values):
