@@ -107,7 +107,7 @@ def _bpr_steps(table, rows, reg, scale, x=None, steps=None):
         table.take(rows, axis=0, out=steps, mode="clip")
     u, vp, vn = steps                                    # views, overwritten below
     diff = vp - vn
-    x = np.vecdot(u, diff, out=x)                        # x_b = U[u].V[p] - U[u].V[n]
+    x = np.einsum("bd,bd->b", u, diff, out=x)           # x_b = U[u].V[p] - U[u].V[n]
     squares = np.vdot(steps, steps)
     # d/dx [-log sigmoid(x)] = -sigmoid(-x) = (tanh(x / 2) - 1) / 2: bounded, no exp to overflow
     g = ((np.tanh(x / 2) - 1.0) * (scale / 2))[:, None]  # scale times that, one per pair
