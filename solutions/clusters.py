@@ -142,10 +142,20 @@ def _blocks(n, width):
 
 
 def _assign(U, centers):
-    """Each row's most similar center: argmax of U @ centers.T (ties to the lower index)."""
+    """Each row's most similar center: argmax over centers of U @ centers.T, ties to the lower index.
+
+    The scores are computed as centers @ U.T, one row of scores per center. Then the largest
+    score of every row of U is an elementwise maximum of k long rows, a fast reduction along
+    axis 0, where argmax(axis=1) of U @ centers.T would be a separate call over only k numbers
+    for each row. The lowest center that reaches that maximum is found the same way: among the
+    centers j whose score equals it, the largest rank k - j."""
+    k = len(centers)
+    rank = (k - np.arange(k, dtype=np.min_scalar_type(k)))[:, None]  # k for center 0, ..., 1 for center k - 1
     labels = np.empty(len(U), dtype=np.int64)
-    for start, stop in _blocks(len(U), len(centers)):
-        labels[start:stop] = (U[start:stop] @ centers.T).argmax(axis=1)
+    for start, stop in _blocks(len(U), k):
+        scores = centers @ U[start:stop].T
+        top = scores == scores.max(axis=0)  # exact: the maximum is one of the scores
+        labels[start:stop] = k - (top * rank).max(axis=0)
     return labels
 
 
