@@ -482,13 +482,16 @@ def _assign(U, centers):
     return labels
 '''),
     "cluster_sums_row_by_row": (
-        "each center's sum adds its rows one at a time: a Python loop over rows",
-        '''
-def _cluster_sums(U, labels, k):
-    sums = np.zeros((k, U.shape[1]))
+        "each round sums every cluster afresh, adding its rows one at a time: a Python loop over rows",
+        _LEARNER + _KMEANS + '''
+def _round_means(U, labels, centers):
+    sums = np.zeros_like(centers)
     for i in range(len(U)):
         sums[labels[i]] += U[i]
-    return sums
+    norms = np.linalg.norm(sums, axis=1)
+    new = centers.copy()
+    new[norms > 0] = sums[norms > 0] / norms[norms > 0, None]
+    return new
 '''),
     "seeding_distances_row_by_row": (
         "k-means++ updates each row's distance to the nearest center in a Python loop over rows",
