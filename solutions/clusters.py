@@ -5,6 +5,7 @@ import numpy as np
 _BLOCK_ENTRIES = 1 << 20  # entries of one block of row-to-cluster scores: 8 MiB of float64
 _NEAR = 1e-10             # cosine distances below this are recomputed exactly (see _cosine_distance)
 _SAME = 1e-20             # and below this (directions < about 1e-10 radians apart) they are 0
+_SLACK = 1e-9             # a lead below this may be rounding (cosines are off by about d * 1e-16): score the row
 
 
 # ---------------------------------------------------------------- input checks
@@ -141,22 +142,60 @@ def _blocks(n, width):
     return [(start, min(start + step, n)) for start in range(0, n, step)]
 
 
-def _assign(U, centers):
-    """Each row's most similar center: argmax of U @ centers.T (ties to the lower index)."""
-    labels = np.empty(len(U), dtype=np.int64)
-    for start, stop in _blocks(len(U), len(centers)):
-        labels[start:stop] = (U[start:stop] @ centers.T).argmax(axis=1)
-    return labels
+def _assign(U, centers, rows=None):
+    """(labels, lead) of the rows U[rows] (all rows if None): each row's most similar center,
+    argmax over centers of U @ centers.T with ties to the lower index, and by how much its cosine
+    with that center beats its cosine with the next best one (0 for a tie, inf if k = 1).
+
+    The scores are computed as centers @ U.T, one row of scores per center. Then the largest
+    score of every row of U is an elementwise maximum of k long rows, a fast reduction along
+    axis 0, where argmax(axis=1) of U @ centers.T would be a separate call over only k numbers
+    for each row. The lowest center that reaches that maximum is found the same way: among the
+    centers j whose score equals it, the largest rank k - j."""
+    k = len(centers)
+    rank = (k - np.arange(k, dtype=np.min_scalar_type(k)))[:, None]  # k for center 0, ..., 1 for center k - 1
+    n = len(U) if rows is None else len(rows)
+    labels, lead = np.empty(n, dtype=np.int64), np.full(n, np.inf)
+    for start, stop in _blocks(n, k):
+        scores = centers @ (U[start:stop] if rows is None else U[rows[start:stop]]).T
+        best = scores.max(axis=0)
+        labels[start:stop] = k - ((scores == best) * rank).max(axis=0)  # exact: best is one of the scores
+        if k > 1:
+            scores[labels[start:stop], np.arange(stop - start)] = -np.inf
+            lead[start:stop] = best - scores.max(axis=0)
+    return labels, lead
+
+
+def _reassign(U, centers, labels, lead, shift):
+    """The labels _assign(U, centers) gives, from scoring only the rows whose label can change
+    (Hamerly's bounds, on the sphere); lead is brought up to date in place.
+
+    lead is by how much each row's center beat the next best one when the row was last scored,
+    and shift how far each center moved since the last round. A center that moves by
+    ||c' - c|| changes a unit row's cosine with it by at most that much (Cauchy-Schwarz), so a
+    lead shrinks by at most its own center's shift plus the largest shift of the others. While
+    it stays above _SLACK the row keeps its label, as a full round would find; the other rows,
+    ties among them, are scored again."""
+    lead -= shift[labels] + shift.max()
+    stale = np.flatnonzero(lead < _SLACK)
+    if 2 * len(stale) > len(U):  # most rows: scoring them all is cheaper than picking them out
+        new, lead[:] = _assign(U, centers)
+    else:
+        new = labels.copy()
+        new[stale], lead[stale] = _assign(U, centers, stale)
+    return new
 
 
 def _repair(U, centers, labels):
     """Give every empty cluster a row, in place: for each empty cluster in turn, the row farthest
     from its own center (lowest cosine, ties to the lower row index) among the rows whose
-    cluster keeps at least one other row, so that no cluster is emptied in turn."""
+    cluster keeps at least one other row, so that no cluster is emptied in turn. Returns the
+    rows it moved."""
     k = len(centers)
     counts = np.bincount(labels, minlength=k)
+    moved = []
     if counts.all():
-        return
+        return moved
     best = np.einsum("ij,ij->i", U, centers[labels])  # each row's cosine with its own center
     for j in np.flatnonzero(counts == 0):
         movable = counts[labels] >= 2
@@ -164,14 +203,21 @@ def _repair(U, centers, labels):
         counts[labels[i]] -= 1
         counts[j] = 1
         labels[i] = j
+        moved.append(i)
+    return moved
 
 
-def _cluster_sums(U, labels, k):
-    """(k, d): the sum of the rows of each cluster, as one-hot rows times U, a block at a time."""
+def _cluster_sums(U, labels, k, old=None):
+    """(k, d): the sum of the rows of each cluster, as one-hot rows times U, a block at a time.
+    Given the rows' old labels too, the change of those sums when the rows move from their old
+    clusters to `labels`: +1 in the new cluster and -1 in the old one, times U."""
     sums = np.zeros((k, U.shape[1]))
     clusters = np.arange(k)[:, None]
     for start, stop in _blocks(len(U), k):
-        sums += (labels[start:stop] == clusters).astype(np.float64) @ U[start:stop]
+        onehot = (labels[start:stop] == clusters).astype(np.float64)
+        if old is not None:
+            onehot -= old[start:stop] == clusters
+        sums += onehot @ U[start:stop]
     return sums
 
 
@@ -182,15 +228,29 @@ def spherical_kmeans(X, k, iters=100, seed=0):
     centers = U[_seeds(U, k, _rng(seed))]
     labels = None
     for _ in range(iters):
-        new = _assign(U, centers)
-        if labels is not None and np.array_equal(new, labels):
-            break
+        if labels is None:
+            new, lead = _assign(U, centers)
+        else:
+            new = _reassign(U, centers, labels, lead, shift)
+            if np.array_equal(new, labels):
+                break
+        lead[_repair(U, centers, new)] = -np.inf  # a row moved to an empty cluster is scored next round
+        if labels is None:
+            sums = _cluster_sums(U, new, k)
+        else:
+            # Only the rows that changed cluster change the sums, and after the first rounds they
+            # are a few in a hundred or fewer: adding what moved in and taking out what moved out
+            # costs a fraction of summing every cluster again. It is the same sum in another
+            # order: the same bits wherever the additions are exact (as in hand-built cases with
+            # ties), a difference of rounding otherwise.
+            changed = np.flatnonzero(new != labels)
+            sums += _cluster_sums(U[changed], new[changed], k, old=labels[changed])
         labels = new
-        _repair(U, centers, labels)
-        sums = _cluster_sums(U, labels, k)
         norms = np.linalg.norm(sums, axis=1)
         moved = norms > 0  # rows that cancel exactly (x and -x) have no mean direction: keep the center
+        before = centers.copy()
         centers[moved] = sums[moved] / norms[moved, None]
+        shift = np.linalg.norm(centers - before, axis=1)
     return labels, centers
 
 

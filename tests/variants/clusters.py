@@ -474,21 +474,24 @@ def nmi(labels, classes):
 SLOW = {
     "assignment_row_by_row": (
         "each round assigns the rows one at a time: a Python loop over rows",
-        '''
-def _assign(U, centers):
+        _LEARNER + _KMEANS + '''
+def _round_assign(U, centers):
     labels = np.empty(len(U), dtype=np.int64)
     for i in range(len(U)):
         labels[i] = int(np.argmax(centers @ U[i]))
     return labels
 '''),
     "cluster_sums_row_by_row": (
-        "each center's sum adds its rows one at a time: a Python loop over rows",
-        '''
-def _cluster_sums(U, labels, k):
-    sums = np.zeros((k, U.shape[1]))
+        "each round sums every cluster afresh, adding its rows one at a time: a Python loop over rows",
+        _LEARNER + _KMEANS + '''
+def _round_means(U, labels, centers):
+    sums = np.zeros_like(centers)
     for i in range(len(U)):
         sums[labels[i]] += U[i]
-    return sums
+    norms = np.linalg.norm(sums, axis=1)
+    new = centers.copy()
+    new[norms > 0] = sums[norms > 0] / norms[norms > 0, None]
+    return new
 '''),
     "seeding_distances_row_by_row": (
         "k-means++ updates each row's distance to the nearest center in a Python loop over rows",
@@ -541,14 +544,14 @@ def nmi(labels, classes):
     "chord_distances_and_pairwise_blocks": (
         "distances as half squared chords ||u - c||^2 / 2 (k-means++ and the assignment by argmin); "
         "the silhouette from blocks of 512 rows against all rows, summed per cluster with np.add.reduceat",
-        _LEARNER + '''
+        _LEARNER + _KMEANS + '''
 def _cosine_distance(U, c):
     diff = U - c
     d = 0.5 * np.einsum("ij,ij->i", diff, diff)
     return np.where(d < 1e-20, 0.0, d)
 
 
-def _assign(U, centers):
+def _round_assign(U, centers):
     d = (U * U).sum(1)[:, None] - 2 * U @ centers.T + (centers * centers).sum(1)[None, :]
     return np.argmin(0.5 * d, axis=1)
 
