@@ -55,8 +55,8 @@ def matryoshka_info_nce(z1, z2, dims, temperature=0.1, weights=None):
 
     >>> loss, dz1, dz2 = matryoshka_info_nce([[1., 1., 5.], [1., -1., 0.]],
     ...                                      [[1., 1., 0.], [-1., 1., 0.]], dims=[1, 2], temperature=1.0)
-    >>> loss                      # L_1 = 1 + log(1 + e^-2), L_2 = 0.5 + log(1 + e^-1)
-    1.9401896985611953
+    >>> round(loss, 12)           # L_1 = 1 + log(1 + e^-2), L_2 = 0.5 + log(1 + e^-1)
+    1.940189698561
     >>> dz1
     array([[-0.06723536,  0.06723536,  0.        ],
            [ 0.18276464,  0.18276464,  0.        ]])
