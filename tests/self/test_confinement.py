@@ -377,11 +377,13 @@ def _situation(name: str, folder: Path):
     user = ["setpriv", "--reuid", str(nobody.pw_uid), "--regid", str(nobody.pw_gid), "--clear-groups",
             "--inh-caps", "-all", "--bounding-set", "-all"]
     prefix = []
-    blocked = _blocked_ancestor(Path(os.path.realpath(sys.prefix)), nobody.pw_uid)
+    # the interpreter's own installation: a virtual environment's python is a link into it
+    python = Path(os.path.realpath(sys.base_prefix))
+    blocked = _blocked_ancestor(python, nobody.pw_uid)
     if blocked is not None:  # Python lies under a folder nobody cannot cross (/root of pyenv):
         if not shutil.which("unshare"):  # show nobody that folder with only Python in it
             pytest.skip(f"{name}: Python lies in {blocked}, which nobody cannot cross, and unshare is missing")
-        inner = blocked / Path(os.path.realpath(sys.prefix)).relative_to(blocked).parts[0]
+        inner = blocked / python.relative_to(blocked).parts[0]
         keep = folder / "python-kept"
         keep.mkdir()
         script = (f'mount --bind "{inner}" "{keep}" && mount -t tmpfs -o mode=755 tmpfs "{blocked}" && '
