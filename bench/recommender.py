@@ -13,11 +13,12 @@ and ndcg_at_k at 10. Times are those of training alone, the median over the seed
 else the machine runs) and wall time.
 
 implicit (pip install implicit) is optional and never a dependency of the katas; without it the
-reference runs alone, and the script says so. Where it runs, note how its BPR differs: it samples
-a negative as a random entry of the interaction matrix, so in proportion to popularity (liked
-items redrawn), where the kata draws uniformly among the items a user lacks; it adds an item
-bias to the factors; and it runs per-pair SGD in compiled code. The third row isolates the first
-difference: the reference with negatives drawn as implicit draws them.
+reference runs alone, and the script says so. Where it runs, note how its BPR differs (both
+train in float32): it samples a negative as a random entry of the interaction matrix, so in
+proportion to popularity (liked items redrawn), where the kata draws uniformly among the items a
+user lacks; it adds an item bias to the factors; and it runs per-pair SGD in compiled code. The
+third row isolates the first difference: the reference with negatives drawn as implicit draws
+them.
 
 Targets: the same hit rate within noise, in at most 3x implicit's time.
 """
