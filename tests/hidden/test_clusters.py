@@ -26,10 +26,13 @@ from grading.checks import as_array, as_float, as_ints, close, equal, expect, fi
 from grading.outcomes import Mismatch, Raised, TimedOut
 
 KATA = "clusters"
-# CPU seconds for one call of the scale check. The silhouette has none: a Python loop over
+# CPU seconds for one call of each scale check. The seeding has its own: in a whole run of
+# spherical_kmeans its rounds take most of the time, and a Python loop over rows in the
+# seeding alone would leave too little margin. The silhouette has none: a Python loop over
 # rows does O(n) numpy work per row and is as fast as blocks of rows, and a loop over pairs
 # cannot finish test_silhouette_never_builds_an_n_by_n_matrix at all.
 KMEANS_LIMIT = 0.6
+KMEANS_PP_LIMIT = 0.15
 
 
 def rng(seed):
@@ -662,6 +665,13 @@ def _many_rows():
     truth = r.integers(0, 4, 300_000)
     X = np.eye(4, dtype=np.float32)[truth] + np.float32(0.6) * r.standard_normal((300_000, 4), dtype=np.float32)
     return X * r.uniform(0.5, 2.0, size=(300_000, 1)).astype(np.float32)
+
+
+@pytest.mark.scale(KMEANS_PP_LIMIT, "correct but too slow: vectorize (after each draw, the distance of every "
+                   "row to the new center at once, 1 - U @ c, and np.minimum with the nearest so far)")
+def test_scale_kmeans_plus_plus_is_vectorized(kata):
+    """kmeans_plus_plus draws 8 centers among 100,000 rows quickly"""
+    _seeds(kata, _many_rows()[:100_000], 8, 0)
 
 
 @pytest.mark.scale(KMEANS_LIMIT, "correct but too slow: vectorize (each round is one matrix product U @ "
