@@ -679,7 +679,7 @@ def _harmonic_counts(seed, V, n, per_sentence, window):
     return expected + expected.T
 
 
-@pytest.mark.scale(0.45, "correct but too slow: vectorize (for each offset 1..window, pair the "
+@pytest.mark.scale(0.3, "correct but too slow: vectorize (for each offset 1..window, pair the "
                    "positions p and p + offset of one sentence at once; np.bincount or np.add.at)")
 def test_scale_cooccurrence_matrix_is_vectorized(kata):
     """cooccurrence_matrix counts half a million tokens quickly"""
@@ -711,7 +711,7 @@ def _topic_gap(E, topic):
     return float(sims[same].mean() - sims[topic[:, None] != topic[None, :]].mean())
 
 
-@pytest.mark.scale(2.5, "correct but too slow: vectorize (a whole minibatch of pairs at a time: "
+@pytest.mark.scale(1.0, "correct but too slow: vectorize (a whole minibatch of pairs at a time: "
                    "gather rows, batched dot products, np.add.at for the updates)")
 def test_scale_train_sgns_is_vectorized(kata):
     """train_sgns runs an epoch over 100,000 tokens quickly"""

@@ -391,7 +391,7 @@ def test_train_probe_rejects_bad_input(kata, case, why):
         kata.train_probe(*args, **kwargs)
 
 
-@pytest.mark.scale(1.5, "correct but too slow: vectorize (one X @ W, one softmax and one X.T @ dlogits "
+@pytest.mark.scale(0.45, "correct but too slow: vectorize (one X @ W, one softmax and one X.T @ dlogits "
                    "per epoch, no Python loop over samples)")
 def test_scale_train_probe_is_vectorized(kata):
     """train_probe runs its 200 default epochs on 2,000 embeddings quickly"""

@@ -336,7 +336,7 @@ def _many_ids():
     return ids, grad, np.bincount(ids, weights=grad[:, 0].astype(np.float64), minlength=1000)[:, None]
 
 
-@pytest.mark.scale(0.6, "correct but too slow: vectorize (np.add.at or np.bincount, no Python loop)")
+@pytest.mark.scale(0.35, "correct but too slow: vectorize (np.add.at or np.bincount, no Python loop)")
 def test_scale_lookup_backward_is_vectorized(kata):
     """lookup_backward handles 1.5 million ids quickly"""
     ids, grad, expected = _many_ids()

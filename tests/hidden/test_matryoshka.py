@@ -520,7 +520,7 @@ def _many_keys():
     return Q, K, -np.sort(-full, axis=1)[:, :10]
 
 
-@pytest.mark.scale(0.8, "correct but too slow: vectorize (the first pass is one matrix product of the "
+@pytest.mark.scale(0.55, "correct but too slow: vectorize (the first pass is one matrix product of the "
                    "prefixes and a partition; no Python loop over keys)")
 def test_scale_funnel_search_is_vectorized(kata):
     """funnel_search searches 40,000 keys quickly"""

@@ -629,7 +629,7 @@ def _big_batch(seed, N, L, V, d):
     return E, W, b, X, y, loss, dE
 
 
-@pytest.mark.scale(0.5, "correct but too slow: vectorize (gather E[X] for the mean, and scatter the "
+@pytest.mark.scale(0.4, "correct but too slow: vectorize (gather E[X] for the mean, and scatter the "
                    "gradient with np.add.at or np.bincount, no Python loop over rows)")
 def test_scale_loss_and_grads_is_vectorized(kata):
     """loss_and_grads handles 50,000 windows of 16 ids quickly"""
@@ -651,7 +651,7 @@ def _long_sentences(seed, sentences, length, context):
     return list(tokens), X.copy(), tokens.reshape(-1).astype(np.int64)
 
 
-@pytest.mark.scale(0.15, "correct but too slow: vectorize (lay the sentences end to end, each after "
+@pytest.mark.scale(0.1, "correct but too slow: vectorize (lay the sentences end to end, each after "
                    "`context` pads, and gather every window with one fancy index)")
 def test_scale_context_windows_is_vectorized(kata):
     """context_windows handles half a million words quickly"""
