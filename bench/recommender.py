@@ -6,7 +6,7 @@
 The data is the demos' import graph of Python's standard library (demos/_imports.py: a module is
 a user, the modules it imports are its items), split by the reference leave_one_out (seed 0).
 Each model trains on one thread with the same factors, epochs (implicit: iterations), learning
-rate and regularization, once per seed, and every model's vectors are ranked and scored by the
+rate and regularization, --runs times per seed, and every model's vectors are ranked and scored by the
 same reference functions: recommend (training pairs and the module itself left out), hit_rate
 and ndcg_at_k at 10. Times are those of training alone, the median over the seeds and runs
 (the models take turns, run by run): CPU time (one thread each, so it barely depends on what
